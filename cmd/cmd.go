@@ -1,0 +1,37 @@
+// Package cmd adds Vigie's own sub-commands to the PocketBase command line.
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+
+	"vigie/hooks/demo"
+	"vigie/internal/config"
+)
+
+// Register adds the sub-commands to root.
+func Register(app core.App, root *cobra.Command, cfg *config.Config) {
+	root.AddCommand(&cobra.Command{
+		Use:   "demo",
+		Short:        "Load a small realistic demo data set and print how to sign in",
+		SilenceUsage: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			// Only serve applies migrations by itself.
+			if err := app.RunAllMigrations(); err != nil {
+				return err
+			}
+			accounts, err := demo.Load(app, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.OutOrStdout(), "Demo data loaded. Every account's password is %q.\n\n", demo.Password)
+			for _, a := range accounts {
+				fmt.Fprintf(c.OutOrStdout(), "  %-40s %-20s %s\n", a.Email, a.Profile, a.Establishment)
+			}
+			fmt.Fprintf(c.OutOrStdout(), "\nSign in at %s\n", cfg.Link("/"))
+			return nil
+		},
+	})
+}

@@ -1,0 +1,61 @@
+package notify
+
+// Kinds of notification, each with a French and an English text. Templates
+// use text/template syntax over the message's Vars.
+const (
+	KindInvitation       = "invitation"
+	KindMemberAdded      = "member_added"
+	KindAccessRequested  = "access_requested"
+	KindAccessApproved   = "access_approved"
+	KindAccessRefused    = "access_refused"
+	KindProfileToReview  = "profile_to_review"
+	KindSupplierAdded    = "supplier_added"
+	KindDocumentReminder = "document_reminder"
+)
+
+type text struct{ Subject, Body string }
+
+var templates = map[string]map[string]text{
+	KindInvitation: {
+		"fr": {"Invitation à rejoindre {{.establishment}} sur Vigie",
+			"Bonjour {{.firstName}},\n\n{{.inviter}} vous a ajouté(e) à {{.establishment}} sur Vigie, le portail de documents de conformité.\n\nChoisissez votre mot de passe avec ce lien (valable {{.validity}}) :\n{{.link}}\n"},
+		"en": {"Invitation to join {{.establishment}} on Vigie",
+			"Hello {{.firstName}},\n\n{{.inviter}} added you to {{.establishment}} on Vigie, the compliance document portal.\n\nChoose your password with this link (valid for {{.validity}}):\n{{.link}}\n"},
+	},
+	KindMemberAdded: {
+		"fr": {"Vous avez accès à {{.establishment}}",
+			"Bonjour {{.firstName}},\n\nVous êtes désormais membre de {{.establishment}} avec le profil « {{.profile}} ».\n{{.link}}\n"},
+		"en": {"You now have access to {{.establishment}}",
+			"Hello {{.firstName}},\n\nYou are now a member of {{.establishment}} with the profile \"{{.profile}}\".\n{{.link}}\n"},
+	},
+	KindAccessRequested: {
+		"fr": {"Demande d'accès pour {{.email}} à {{.establishment}}",
+			"{{.requester}} demande un accès « {{.profile}} » à {{.establishment}} pour {{.name}} ({{.email}}).\nAcceptez ou refusez la demande dans « Mon entreprise » :\n{{.link}}\n"},
+		"en": {"Access request for {{.email}} to {{.establishment}}",
+			"{{.requester}} asks for \"{{.profile}}\" access to {{.establishment}} for {{.name}} ({{.email}}).\nApprove or refuse it in \"My company\":\n{{.link}}\n"},
+	},
+	KindAccessApproved: {
+		"fr": {"Demande d'accès acceptée", "Votre demande d'accès à {{.establishment}} pour {{.email}} a été acceptée.\n"},
+		"en": {"Access request approved", "Your request for {{.email}} to access {{.establishment}} was approved.\n"},
+	},
+	KindAccessRefused: {
+		"fr": {"Demande d'accès refusée", "Votre demande d'accès à {{.establishment}} pour {{.email}} a été refusée.\n"},
+		"en": {"Access request refused", "Your request for {{.email}} to access {{.establishment}} was refused.\n"},
+	},
+	KindProfileToReview: {
+		"fr": {"Nouvel utilisateur à vérifier dans {{.establishment}}",
+			"{{.customer}} a ajouté {{.name}} ({{.email}}) à {{.establishment}} avec le profil « {{.profile}} ». Vérifiez ses droits dans « Mon entreprise » :\n{{.link}}\n"},
+		"en": {"New user to review in {{.establishment}}",
+			"{{.customer}} added {{.name}} ({{.email}}) to {{.establishment}} with the profile \"{{.profile}}\". Review their rights in \"My company\":\n{{.link}}\n"},
+	},
+	KindSupplierAdded: {
+		"fr": {"{{.customer}} vous a ajouté comme fournisseur",
+			"{{.customer}} suit désormais les documents de conformité de {{.establishment}} sur Vigie.\n{{.link}}\n"},
+		"en": {"{{.customer}} added you as a supplier",
+			"{{.customer}} now follows the compliance documents of {{.establishment}} on Vigie.\n{{.link}}\n"},
+	},
+	KindDocumentReminder: {
+		"fr": {"Documents à fournir pour {{.establishment}}", "{{.items}}\n{{.link}}\n"},
+		"en": {"Documents to provide for {{.establishment}}", "{{.items}}\n{{.link}}\n"},
+	},
+}

@@ -1,0 +1,21 @@
+// Package hooks binds every Vigie capability to a PocketBase app, in one
+// readable list: one package per SPEC section.
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/hooks/audit"
+	"vigie/hooks/pages"
+	"vigie/hooks/tenancy"
+	"vigie/internal/config"
+)
+
+// Register binds Vigie's hooks, routes and pages to app. cfg is read when
+// requests are served, so flags parsed after Register still apply.
+func Register(app core.App, cfg *config.Config) {
+	applyMailSettings(app, cfg)
+	audit.Register(app)
+	tenancy.Register(app, cfg)
+	pages.Register(app)
+}

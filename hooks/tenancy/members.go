@@ -1,0 +1,177 @@
+package tenancy
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/go-ozzo/ozzo-validation/v4/is"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/security"
+
+	"vigie/hooks/audit"
+	"vigie/hooks/notify"
+	"vigie/internal/config"
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+)
+
+// NewMember is who to add to an establishment (T6, N2) and with which profile.
+type NewMember struct {
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	Profile   string `json:"profile"`
+	// CollectorFor is the customer a collector works for (N7).
+	CollectorFor string `json:"-"`
+}
+
+// Validate checks the input and names the faulty field.
+func (n *NewMember) Validate() error {
+	n.Email = strings.ToLower(strings.TrimSpace(n.Email))
+	n.FirstName = strings.TrimSpace(n.FirstName)
+	n.LastName = strings.TrimSpace(n.LastName)
+	return validation.ValidateStruct(n,
+		validation.Field(&n.Email, validation.Required, is.EmailFormat, validation.Length(3, 255)),
+		validation.Field(&n.FirstName, validation.Length(0, 100)),
+		validation.Field(&n.LastName, validation.Length(0, 100)),
+		validation.Field(&n.Profile, validation.Required, validation.By(func(any) error {
+			if !profiles.Valid(n.Profile) {
+				return validation.NewError("validation_invalid_profile", "Unknown profile.")
+			}
+			return nil
+		})),
+	)
+}
+
+// Added is the result of AddMember.
+type Added struct {
+	Membership *core.Record
+	User       *core.Record
+	// Invited is true when the user did not exist and was invited.
+	Invited bool
+}
+
+// ErrAlreadyMember is returned when the user is already a member.
+var ErrAlreadyMember = router.NewApiError(http.StatusConflict, "This person is already a member of the establishment.",
+	validation.Errors{"email": validation.NewError("already_member", "Already a member.")})
+
+// AddMember makes the person a member of est within tx: it finds or creates the
+// user, creates the membership (the model hooks apply T5 and grants), writes
+// the audit row, and notifies them (an invitation for a new account), the
+// email leaving once tx commits.
+func AddMember(tx core.App, cfg *config.Config, est *core.Record, in NewMember, actor audit.Entry) (*Added, error) {
+	user, err := tx.FindAuthRecordByEmail(schema.Users, in.Email)
+	invited := false
+	if err != nil {
+		if user, err = createInvitedUser(tx, in); err != nil {
+			return nil, err
+		}
+		invited = true
+	}
+	existing, _ := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
+		dbx.Params{"u": user.Id, "e": est.Id})
+	if existing != nil {
+		return nil, ErrAlreadyMember
+	}
+	msCol, err := tx.FindCachedCollectionByNameOrId(schema.Memberships)
+	if err != nil {
+		return nil, err
+	}
+	ms := core.NewRecord(msCol)
+	ms.Set("user", user.Id)
+	ms.Set("establishment", est.Id)
+	ms.Set("profile", in.Profile)
+	ms.Set("collectorFor", in.CollectorFor)
+	if err := tx.Save(ms); err != nil {
+		return nil, err
+	}
+
+	actor.Action = audit.MembershipCreated
+	actor.Establishment = est.Id
+	actor.Collection = schema.Memberships
+	actor.RecordID = ms.Id
+	actor.Data = map[string]any{"user": user.Id, "email": user.Email(), "profile": ms.GetString("profile"),
+		"asked": in.Profile, "invited": invited}
+	if err := audit.Write(tx, actor); err != nil {
+		return nil, err
+	}
+	if err := tellNewMember(tx, cfg, est, ms, user, invited, actor.ActorEmail); err != nil {
+		return nil, err
+	}
+	return &Added{Membership: ms, User: user, Invited: invited}, nil
+}
+
+func createInvitedUser(tx core.App, in NewMember) (*core.Record, error) {
+	col, err := tx.FindCachedCollectionByNameOrId(schema.Users)
+	if err != nil {
+		return nil, err
+	}
+	u := core.NewRecord(col)
+	u.SetEmail(in.Email)
+	u.Set("firstName", in.FirstName)
+	u.Set("lastName", in.LastName)
+	u.SetEmailVisibility(true)
+	// Nobody knows this password: the invitation link replaces it.
+	u.SetPassword(security.RandomString(40))
+	if err := tx.Save(u); err != nil {
+		return nil, fmt.Errorf("tenancy: unable to create user: %w", err)
+	}
+	return u, nil
+}
+
+func tellNewMember(tx core.App, cfg *config.Config, est, ms, user *core.Record, invited bool, inviter string) error {
+	vars := map[string]string{
+		"firstName":     user.GetString("firstName"),
+		"establishment": est.GetString("name"),
+		"profile":       ms.GetString("profile"),
+		"inviter":       inviter,
+		"link":          cfg.Link("/"),
+		"validity":      cfg.InviteValidity.String(),
+	}
+	kind := notify.KindMemberAdded
+	if invited {
+		link, err := inviteLink(cfg, user)
+		if err != nil {
+			return err
+		}
+		vars["link"] = link
+		kind = notify.KindInvitation
+	}
+	return notify.User(tx, user, notify.Message{Kind: kind, Vars: vars,
+		Data: map[string]any{"establishment": est.Id, "membership": ms.Id}})
+}
+
+// bindMembersRoute serves POST /api/vigie/establishments/{id}/members (T6):
+// admins add a member directly.
+func bindMembersRoute(se *core.ServeEvent, cfg *config.Config) {
+	se.Router.POST("/api/vigie/establishments/{id}/members", func(e *core.RequestEvent) error {
+		est, err := RequireCapability(e, e.Request.PathValue("id"), profiles.Manage)
+		if err != nil {
+			return err
+		}
+		var in NewMember
+		if err := e.BindBody(&in); err != nil {
+			return e.BadRequestError("The body must be a JSON object.", err)
+		}
+		if err := in.Validate(); err != nil {
+			return e.BadRequestError("Invalid member.", err)
+		}
+		if in.Profile == string(profiles.Collector) {
+			return e.BadRequestError("Invalid member.", validation.Errors{"profile": validation.NewError(
+				"validation_collector_by_customer", "Collectors are added by customers, with the supplier they collect from.")})
+		}
+		var added *Added
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			added, err = AddMember(tx, cfg, est, in, audit.FromRequest(e, ""))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, added.Membership)
+	})
+}

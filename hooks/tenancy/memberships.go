@@ -1,0 +1,119 @@
+package tenancy
+
+import (
+	"net/http"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"vigie/hooks/audit"
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+)
+
+// bindMemberships enforces T5 and keeps grants and the audit log in step with
+// every membership change, whatever path it takes (API, dashboard, Go code).
+func bindMemberships(app core.App) {
+	// Model level: every save, in one transaction with its grants.
+	app.OnRecordCreate(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
+		return inTransaction(&e.App, func(tx core.App) error {
+			if e.Record.GetString("visibility") == "" {
+				e.Record.Set("visibility", schema.VisibilityAll)
+			}
+			// T5: the first member of an establishment is its admin, whatever was asked.
+			if countMembers(tx, e.Record.GetString("establishment"), "") == 0 {
+				e.Record.Set("profile", string(profiles.Admin))
+			}
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return syncGrants(tx, e.Record)
+		})
+	})
+	app.OnRecordUpdate(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
+		return inTransaction(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return syncGrants(tx, e.Record)
+		})
+	})
+
+	// Request level: the last admin stays (T5), and the change is audited
+	// with its actor, in the transaction of the change.
+	app.OnRecordUpdateRequest(schema.Memberships).BindFunc(func(e *core.RecordRequestEvent) error {
+		return inTransaction(&e.App, func(tx core.App) error {
+			before := e.Record.Original()
+			if isAdmin(before) && !isAdmin(e.Record) && lastAdmin(tx, before) {
+				return errLastAdmin()
+			}
+			if err := e.Next(); err != nil {
+				return err
+			}
+			entry := membershipEntry(e, audit.MembershipUpdated)
+			entry.Data = map[string]any{
+				"user":    e.Record.GetString("user"),
+				"before":  membershipState(before),
+				"after":   membershipState(e.Record),
+				"profile": e.Record.GetString("profile"),
+			}
+			return audit.Write(tx, entry)
+		})
+	})
+	app.OnRecordDeleteRequest(schema.Memberships).BindFunc(func(e *core.RecordRequestEvent) error {
+		return inTransaction(&e.App, func(tx core.App) error {
+			if isAdmin(e.Record) && lastAdmin(tx, e.Record) {
+				return errLastAdmin()
+			}
+			if err := e.Next(); err != nil {
+				return err
+			}
+			entry := membershipEntry(e, audit.MembershipDeleted)
+			entry.Data = map[string]any{"user": e.Record.GetString("user"), "before": membershipState(e.Record)}
+			return audit.Write(tx, entry)
+		})
+	})
+}
+
+func membershipEntry(e *core.RecordRequestEvent, action string) audit.Entry {
+	entry := audit.FromRequest(e.RequestEvent, action)
+	entry.Establishment = e.Record.GetString("establishment")
+	entry.Collection = schema.Memberships
+	entry.RecordID = e.Record.Id
+	return entry
+}
+
+func membershipState(m *core.Record) map[string]any {
+	return map[string]any{
+		"profile":    m.GetString("profile"),
+		"visibility": m.GetString("visibility"),
+		"financial":  m.GetBool("financial"),
+	}
+}
+
+func isAdmin(m *core.Record) bool { return m.GetString("profile") == string(profiles.Admin) }
+
+// lastAdmin reports whether m is the only admin of its establishment.
+func lastAdmin(app core.App, m *core.Record) bool {
+	return countMembers(app, m.GetString("establishment"), profiles.Admin) <= 1
+}
+
+// countMembers counts an establishment's memberships, of one profile if given.
+func countMembers(app core.App, establishmentID string, profile profiles.Profile) int {
+	where := dbx.HashExp{"establishment": establishmentID}
+	if profile != "" {
+		where["profile"] = string(profile)
+	}
+	var n int
+	_ = app.DB().Select("count(*)").From(schema.Memberships).Where(where).Row(&n)
+	return n
+}
+
+func errLastAdmin() error {
+	return router.NewApiError(http.StatusConflict,
+		"An establishment keeps at least one admin: name another admin first.",
+		validation.Errors{"profile": validation.NewError("last_admin", "The last admin can be neither removed nor demoted.")})
+}

@@ -1,0 +1,24 @@
+// Package tenancy implements T: establishments, memberships and their grants,
+// members added directly or through access requests, and who may sign up.
+package tenancy
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/internal/config"
+)
+
+// Register binds tenancy's hooks and routes.
+func Register(app core.App, cfg *config.Config) {
+	bindUsers(app)
+	bindEstablishments(app)
+	bindMemberships(app)
+	bindAccessRequests(app, cfg)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := syncSignupRule(se.App, cfg); err != nil {
+			return err
+		}
+		bindMembersRoute(se, cfg)
+		return se.Next()
+	})
+}

@@ -1,0 +1,31 @@
+// Package schema names Vigie's collections and the fields that more than one
+// package reads, so that migrations, hooks and tests agree by construction.
+package schema
+
+// Collection names: part of the public API (SPEC, "API contract").
+const (
+	Users          = "users"
+	Establishments = "establishments"
+	Memberships    = "memberships"
+	Grants         = "grants"
+	AccessRequests = "access_requests"
+	Notifications  = "notifications"
+	AuditLog       = "audit_log"
+)
+
+// Access request statuses.
+const (
+	RequestPending  = "pending"
+	RequestApproved = "approved"
+	RequestRefused  = "refused"
+)
+
+// Membership visibility (T7).
+const (
+	VisibilityAll      = "all"
+	VisibilityAssigned = "assigned"
+)
+
+// UserSecurityFields are set by the server or the operator, never by the
+// user through the API (issue 5).
+var UserSecurityFields = []string{"support", "totpEnabled", "passwordScore", "lastLoginAt", "verified"}

@@ -1,0 +1,30 @@
+// Package pb_migrations holds Vigie's schema, access rules and seed data as Go
+// migrations. Each file is one concern; a landed file is never renamed (its
+// name is what PocketBase records as applied).
+package pb_migrations
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// callerHolds is the rule fragment "the signed-in user holds capability on the
+// establishment given by establishmentExpr". Grants are one row per membership
+// and capability, kept by the tenancy hooks from the profile matrix, so every
+// rule is a single indexed join instead of a chain of profile tests.
+// alias must differ between fragments of one rule that may match other rows.
+func callerHolds(alias, capability, establishmentExpr string) string {
+	g := "@collection.grants:" + alias
+	return fmt.Sprintf("(%[1]s.user ?= @request.auth.id && %[1]s.capability ?= %[2]q && %[1]s.establishment ?= %[3]s)",
+		g, capability, establishmentExpr)
+}
+
+// autodates adds the created and updated fields every collection carries.
+func autodates(c *core.Collection) {
+	c.Fields.Add(&core.AutodateField{Name: "created", OnCreate: true})
+	c.Fields.Add(&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true})
+}
+
+// rule turns a rule string into the pointer PocketBase wants.
+func rule(s string) *string { return &s }
