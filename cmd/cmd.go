@@ -14,7 +14,7 @@ import (
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 	root.AddCommand(&cobra.Command{
-		Use:   "demo",
+		Use:          "demo",
 		Short:        "Load a small realistic demo data set and print how to sign in",
 		SilenceUsage: true,
 		RunE: func(c *cobra.Command, args []string) error {
