@@ -62,18 +62,18 @@ func TestChangeProfileT3(t *testing.T) {
 		}
 		w.As(t, a, tests.ApiScenario{
 			Name: "processing → feedback", Method: http.MethodPatch,
-			URL:  "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"feedback"}`),
+			URL: "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"feedback"}`),
 			ExpectedStatus: status, ExpectedContent: want,
 		}).Test(t)
 	}
 	w.As(t, testkit.Admin, tests.ApiScenario{
 		Name: "move a membership to another establishment", Method: http.MethodPatch,
-		URL:  "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"establishment":"` + w.Unrelated.Id + `"}`),
+		URL: "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"establishment":"` + w.Unrelated.Id + `"}`),
 		ExpectedStatus: 404, ExpectedContent: testkit.Body404,
 	}).Test(t)
 	w.As(t, testkit.Admin, tests.ApiScenario{
 		Name: "unknown profile", Method: http.MethodPatch,
-		URL:  "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"root"}`),
+		URL: "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"root"}`),
 		ExpectedStatus: 400, ExpectedContent: []string{`"profile":{`},
 	}).Test(t)
 }
