@@ -45,8 +45,11 @@ func bindMemberships(app core.App) {
 	// Request level: the last admin stays (T5), and the change is audited
 	// with its actor, in the transaction of the change.
 	app.OnRecordUpdateRequest(schema.Memberships).BindFunc(func(e *core.RecordRequestEvent) error {
+		before := e.Record.Original()
+		if err := checkCollectorChange(e, before); err != nil {
+			return err
+		}
 		return inTransaction(&e.App, func(tx core.App) error {
-			before := e.Record.Original()
 			if isAdmin(before) && !isAdmin(e.Record) && lastAdmin(tx, before) {
 				return errLastAdmin()
 			}
@@ -76,6 +79,26 @@ func bindMemberships(app core.App) {
 			return audit.Write(tx, entry)
 		})
 	})
+}
+
+// checkCollectorChange keeps collectors what N7 makes them: only a customer
+// adding a contact creates one, so no update turns a member into a collector
+// or points a collector at another customer. Admins may promote collectors.
+func checkCollectorChange(e *core.RecordRequestEvent, before *core.Record) error {
+	if e.HasSuperuserAuth() {
+		return nil
+	}
+	errs := validation.Errors{}
+	if e.Record.GetString("profile") == string(profiles.Collector) && before.GetString("profile") != string(profiles.Collector) {
+		errs["profile"] = validation.NewError("validation_collector_by_customer", "Collectors are added by customers.")
+	}
+	if e.Record.GetString("collectorFor") != before.GetString("collectorFor") {
+		errs["collectorFor"] = validation.NewError("validation_server_set", "This field is set when a customer adds the contact.")
+	}
+	if len(errs) > 0 {
+		return e.BadRequestError("Invalid membership change.", errs)
+	}
+	return nil
 }
 
 func membershipEntry(e *core.RecordRequestEvent, action string) audit.Entry {

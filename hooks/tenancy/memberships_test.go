@@ -72,6 +72,22 @@ func TestChangeProfileT3(t *testing.T) {
 		ExpectedStatus: 404, ExpectedContent: testkit.Body404,
 	}).Test(t)
 	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "make a member a collector", Method: http.MethodPatch,
+		URL: "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"collector"}`),
+		ExpectedStatus: 400, ExpectedContent: []string{`"profile":{"code":"validation_collector_by_customer"`},
+	}).Test(t)
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "point a collector at another customer", Method: http.MethodPatch,
+		URL:            "/api/collections/memberships/records/" + w.Memberships[testkit.Collector].Id,
+		Body:           strings.NewReader(`{"collectorFor":"` + w.Unrelated.Id + `"}`),
+		ExpectedStatus: 400, ExpectedContent: []string{`"collectorFor":{`},
+	}).Test(t)
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "promote the collector (N7)", Method: http.MethodPatch,
+		URL:  "/api/collections/memberships/records/" + w.Memberships[testkit.Collector].Id,
+		Body: strings.NewReader(`{"profile":"processing"}`), ExpectedStatus: 200, ExpectedContent: []string{`"profile":"processing"`},
+	}).Test(t)
+	w.As(t, testkit.Admin, tests.ApiScenario{
 		Name: "unknown profile", Method: http.MethodPatch,
 		URL: "/api/collections/memberships/records/" + target.Id, Body: strings.NewReader(`{"profile":"root"}`),
 		ExpectedStatus: 400, ExpectedContent: []string{`"profile":{`},

@@ -101,7 +101,7 @@ func TestSignupSetting(t *testing.T) {
 	}).Test(t)
 	(&tests.ApiScenario{
 		Name: "but never as support staff", Method: http.MethodPost, URL: "/api/collections/users/records",
-		Body: strings.NewReader(`{"email":"sneaky@example.test","password":"walk-in-pass-1","passwordConfirm":"walk-in-pass-1","support":true}`),
+		Body:           strings.NewReader(`{"email":"sneaky@example.test","password":"walk-in-pass-1","passwordConfirm":"walk-in-pass-1","support":true}`),
 		ExpectedStatus: 400, ExpectedContent: []string{`"support":{`},
 		TestAppFactory: func(testing.TB) *tests.TestApp { return open }, DisableTestAppCleanup: true,
 	}).Test(t)
