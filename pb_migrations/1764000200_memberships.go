@@ -13,21 +13,17 @@ import (
 // only other collections' rules read it.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId("users")
+		cols, err := find(app, "users", "establishments")
 		if err != nil {
 			return err
 		}
-		establishments, err := app.FindCollectionByNameOrId("establishments")
-		if err != nil {
-			return err
-		}
+		users, establishments := cols[0], cols[1]
 
 		ms := core.NewBaseCollection("memberships")
 		ms.Fields.Add(
 			&core.RelationField{Name: "user", CollectionId: users.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
 			&core.RelationField{Name: "establishment", CollectionId: establishments.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
-			&core.SelectField{Name: "profile", Required: true, MaxSelect: 1, Values: []string{
-				"admin", "full_access", "processing", "processing_archive", "feedback", "delivery", "collector"}},
+			&core.SelectField{Name: "profile", Required: true, MaxSelect: 1, Values: profileValues},
 			&core.SelectField{Name: "visibility", MaxSelect: 1, Values: []string{"all", "assigned"}},
 			&core.BoolField{Name: "financial"},
 			&core.RelationField{Name: "collectorFor", CollectionId: establishments.Id, MaxSelect: 1},

@@ -9,10 +9,11 @@ import (
 // an establishment's data only through a membership's grants.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId("users")
+		cols, err := find(app, "users", "establishments", "memberships")
 		if err != nil {
 			return err
 		}
+		users, est, ms := cols[0], cols[1], cols[2]
 		// Self, or a member of an establishment the caller manages.
 		seen := "id = @request.auth.id || (" +
 			callerHolds("mine", "manage", "@collection.memberships:theirs.establishment") +
@@ -23,10 +24,6 @@ func init() {
 			return err
 		}
 
-		est, err := app.FindCollectionByNameOrId("establishments")
-		if err != nil {
-			return err
-		}
 		est.ListRule = rule(callerHolds("g", "member", "id"))
 		est.ViewRule = rule(callerHolds("g", "member", "id"))
 		est.CreateRule = nil // the operator; customers add suppliers through a route (N2)
@@ -37,10 +34,6 @@ func init() {
 			return err
 		}
 
-		ms, err := app.FindCollectionByNameOrId("memberships")
-		if err != nil {
-			return err
-		}
 		manager := callerHolds("g", "manage", "establishment")
 		ms.ListRule = rule("user = @request.auth.id || " + manager)
 		ms.ViewRule = rule("user = @request.auth.id || " + manager)

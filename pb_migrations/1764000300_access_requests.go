@@ -9,18 +9,11 @@ import (
 // admins approve (the member is created) or refuse, by updating the status.
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId("users")
+		cols, err := find(app, "users", "establishments", "memberships")
 		if err != nil {
 			return err
 		}
-		establishments, err := app.FindCollectionByNameOrId("establishments")
-		if err != nil {
-			return err
-		}
-		memberships, err := app.FindCollectionByNameOrId("memberships")
-		if err != nil {
-			return err
-		}
+		users, establishments, memberships := cols[0], cols[1], cols[2]
 		c := core.NewBaseCollection("access_requests")
 		c.Fields.Add(
 			&core.RelationField{Name: "establishment", CollectionId: establishments.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
@@ -28,8 +21,7 @@ func init() {
 			&core.EmailField{Name: "email", Required: true},
 			&core.TextField{Name: "firstName", Max: 100},
 			&core.TextField{Name: "lastName", Max: 100},
-			&core.SelectField{Name: "profile", Required: true, MaxSelect: 1, Values: []string{
-				"admin", "full_access", "processing", "processing_archive", "feedback", "delivery", "collector"}},
+			&core.SelectField{Name: "profile", Required: true, MaxSelect: 1, Values: profileValues},
 			&core.SelectField{Name: "status", MaxSelect: 1, Values: []string{"pending", "approved", "refused"}},
 			&core.RelationField{Name: "decidedBy", CollectionId: users.Id, MaxSelect: 1},
 			&core.DateField{Name: "decidedAt"},

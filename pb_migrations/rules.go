@@ -28,3 +28,19 @@ func autodates(c *core.Collection) {
 
 // rule turns a rule string into the pointer PocketBase wants.
 func rule(s string) *string { return &s }
+
+// profileValues are the seven profiles of SPEC's matrix, as stored.
+var profileValues = []string{"admin", "full_access", "processing", "processing_archive", "feedback", "delivery", "collector"}
+
+// find loads collections by name, in order.
+func find(app core.App, names ...string) ([]*core.Collection, error) {
+	out := make([]*core.Collection, len(names))
+	for i, name := range names {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return nil, fmt.Errorf("migration: collection %s: %w", name, err)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
