@@ -21,6 +21,8 @@ func init() {
 			&core.SelectField{Name: "modules", Values: []string{"archive", "reports", "financial"}, MaxSelect: 3},
 			&core.BoolField{Name: "requireTotp"},
 			&core.BoolField{Name: "shareEmailCheck"},
+			&core.BoolField{Name: "supportAccess"},
+			&core.DateField{Name: "supportUntil"},
 		)
 		autodates(c)
 		c.AddIndex("idx_establishments_siret", true, "siret", "")

@@ -9,8 +9,10 @@ import (
 //
 // grants has one row per membership and capability of the profile matrix,
 // bounded by the establishment's modules; the tenancy hooks rewrite a
-// membership's rows in the transaction that changes it. It has no API rules:
-// only other collections' rules read it.
+// membership's rows in the transaction that changes it. Support staff get
+// read grants (source "support", with an expiry) while an admin allows it
+// (S5); a member without TOTP in an establishment that requires it has none
+// (S3). It has no API rules: only other collections' rules read it.
 func init() {
 	m.Register(func(app core.App) error {
 		cols, err := find(app, "users", "establishments")
@@ -39,14 +41,16 @@ func init() {
 
 		grants := core.NewBaseCollection("grants")
 		grants.Fields.Add(
-			&core.RelationField{Name: "membership", CollectionId: ms.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
+			&core.RelationField{Name: "membership", CollectionId: ms.Id, MaxSelect: 1, CascadeDelete: true},
+			&core.SelectField{Name: "source", Required: true, MaxSelect: 1, Values: []string{"membership", "support"}},
+			&core.DateField{Name: "expiresAt"},
 			&core.RelationField{Name: "user", CollectionId: users.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
 			&core.RelationField{Name: "establishment", CollectionId: establishments.Id, Required: true, MaxSelect: 1, CascadeDelete: true},
 			&core.TextField{Name: "capability", Required: true, Max: 40},
 			&core.TextField{Name: "reach", Max: 20},
 			&core.RelationField{Name: "customer", CollectionId: establishments.Id, MaxSelect: 1},
 		)
-		grants.AddIndex("idx_grants_membership_capability", true, "membership, capability", "")
+		grants.AddIndex("idx_grants_membership_capability", true, "membership, capability", "membership != ''")
 		grants.AddIndex("idx_grants_user_capability_establishment", false, "user, capability, establishment", "")
 		grants.AddIndex("idx_grants_establishment", false, "establishment", "")
 		return app.Save(grants)

@@ -29,7 +29,7 @@ func bindEstablishments(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordUpdate(schema.Establishments).BindFunc(func(e *core.RecordEvent) error {
-		if !modulesChanged(e.Record) {
+		if !grantInputsChanged(stored(e), e.Record) {
 			return e.Next()
 		}
 		return inTransaction(&e.App, func(tx core.App) error {
@@ -53,9 +53,18 @@ func NormalizeIdentifiers(est *core.Record) error {
 	return nil
 }
 
-func modulesChanged(est *core.Record) bool {
-	before := est.Original().GetStringSlice("modules")
-	after := est.GetStringSlice("modules")
+// grantInputsChanged reports whether a setting that grants depend on changed:
+// modules (T4), required TOTP (S3) or support access (S5).
+func grantInputsChanged(before, est *core.Record) bool {
+	for _, f := range []string{"requireTotp", "supportAccess", "supportUntil"} {
+		if before.GetString(f) != est.GetString(f) {
+			return true
+		}
+	}
+	return modulesChanged(before.GetStringSlice("modules"), est.GetStringSlice("modules"))
+}
+
+func modulesChanged(before, after []string) bool {
 	if len(before) != len(after) {
 		return true
 	}
@@ -69,6 +78,16 @@ func modulesChanged(est *core.Record) bool {
 		}
 	}
 	return false
+}
+
+// stored returns the record as the database holds it before this update.
+// Record.Original is not enough: it is only refreshed when a record is read,
+// so Go code saving the same record twice would see stale "before" values.
+func stored(e *core.RecordEvent) *core.Record {
+	if r, err := e.App.FindRecordById(e.Record.Collection(), e.Record.Id); err == nil {
+		return r
+	}
+	return e.Record.Original()
 }
 
 // inTransaction runs fn in a transaction and points *app at it meanwhile, so

@@ -2,48 +2,109 @@ package tenancy
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
 
+// Grant sources.
+const (
+	sourceMembership = "membership"
+	sourceSupport    = "support"
+)
+
 // syncGrants rewrites one membership's grant rows from the profile matrix.
-// Call it with the transaction that changed the membership or its
+// Call it with the transaction that changed the membership, its user or its
 // establishment, so rules never see a membership without its grants.
 func syncGrants(app core.App, membership *core.Record) error {
 	est, err := app.FindRecordById(schema.Establishments, membership.GetString("establishment"))
 	if err != nil {
 		return fmt.Errorf("tenancy: grants: %w", err)
 	}
+	user, err := app.FindRecordById(schema.Users, membership.GetString("user"))
+	if err != nil {
+		return fmt.Errorf("tenancy: grants: %w", err)
+	}
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"membership": membership.Id}).Execute(); err != nil {
 		return fmt.Errorf("tenancy: grants: unable to clear: %w", err)
 	}
-	grantsCol, err := app.FindCachedCollectionByNameOrId(schema.Grants)
-	if err != nil {
-		return err
+	// S3: until its user enrols in TOTP, the membership of an establishment
+	// requiring it opens nothing, lists included.
+	if totpLocked(est, user) {
+		return nil
 	}
 	for _, g := range profiles.Grants(matrixInput(membership, est)) {
-		r := core.NewRecord(grantsCol)
-		r.Set("membership", membership.Id)
-		r.Set("user", membership.GetString("user"))
-		r.Set("establishment", est.Id)
-		r.Set("capability", string(g.Capability))
-		r.Set("reach", string(g.Reach))
+		customer := ""
 		if g.Reach == profiles.Collected {
-			r.Set("customer", membership.GetString("collectorFor"))
+			customer = membership.GetString("collectorFor")
 		}
-		if err := app.SaveNoValidate(r); err != nil {
-			return fmt.Errorf("tenancy: grants: unable to save: %w", err)
+		if err := saveGrant(app, grantRow{membership: membership.Id, user: user.Id, establishment: est.Id,
+			grant: g, customer: customer, source: sourceMembership}); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// syncEstablishmentGrants rewrites the grants of every member of est, after its
-// modules changed (T4).
+// syncSupportGrants gives every support user read grants on est while its
+// admin allows support access, until the chosen date (S5), and removes them
+// otherwise.
+func syncSupportGrants(app core.App, est *core.Record) error {
+	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"establishment": est.Id, "source": sourceSupport}).Execute(); err != nil {
+		return fmt.Errorf("tenancy: support grants: unable to clear: %w", err)
+	}
+	until := est.GetDateTime("supportUntil")
+	if !est.GetBool("supportAccess") || (!until.IsZero() && !until.Time().After(time.Now())) {
+		return nil
+	}
+	staff, err := app.FindAllRecords(schema.Users, dbx.HashExp{"support": true})
+	if err != nil {
+		return err
+	}
+	for _, u := range staff {
+		for _, g := range profiles.SupportGrants(modulesOf(est)) {
+			if err := saveGrant(app, grantRow{user: u.Id, establishment: est.Id, grant: g,
+				source: sourceSupport, expiresAt: until}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type grantRow struct {
+	membership, user, establishment, customer, source string
+	grant                                             profiles.Grant
+	expiresAt                                         types.DateTime
+}
+
+func saveGrant(app core.App, row grantRow) error {
+	col, err := app.FindCachedCollectionByNameOrId(schema.Grants)
+	if err != nil {
+		return err
+	}
+	r := core.NewRecord(col)
+	r.Set("membership", row.membership)
+	r.Set("user", row.user)
+	r.Set("establishment", row.establishment)
+	r.Set("capability", string(row.grant.Capability))
+	r.Set("reach", string(row.grant.Reach))
+	r.Set("customer", row.customer)
+	r.Set("source", row.source)
+	r.Set("expiresAt", row.expiresAt)
+	if err := app.SaveNoValidate(r); err != nil {
+		return fmt.Errorf("tenancy: grants: unable to save: %w", err)
+	}
+	return nil
+}
+
+// syncEstablishmentGrants rewrites the grants of every member of est and of
+// support staff, after a setting they depend on changed.
 func syncEstablishmentGrants(app core.App, est *core.Record) error {
 	members, err := app.FindAllRecords(schema.Memberships, dbx.HashExp{"establishment": est.Id})
 	if err != nil {
@@ -54,17 +115,83 @@ func syncEstablishmentGrants(app core.App, est *core.Record) error {
 			return err
 		}
 	}
+	return syncSupportGrants(app, est)
+}
+
+// syncUserGrants rewrites a user's grants after its TOTP state or support
+// flag changed.
+func syncUserGrants(app core.App, user *core.Record) error {
+	members, err := app.FindAllRecords(schema.Memberships, dbx.HashExp{"user": user.Id})
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if err := syncGrants(app, m); err != nil {
+			return err
+		}
+	}
+	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"user": user.Id, "source": sourceSupport}).Execute(); err != nil {
+		return err
+	}
+	if !user.GetBool("support") {
+		return nil
+	}
+	open, err := app.FindAllRecords(schema.Establishments, dbx.HashExp{"supportAccess": true})
+	if err != nil {
+		return err
+	}
+	for _, est := range open {
+		// Rewriting the establishment's support rows includes this user.
+		if err := syncSupportGrants(app, est); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-func matrixInput(membership, est *core.Record) profiles.Membership {
+// DeleteExpiredSupportGrants removes support grants whose date has passed: the
+// housekeeping job calls it, and so does every request of support staff, so
+// a grant never outlives its date (S5).
+// An empty userID sweeps every support user.
+func DeleteExpiredSupportGrants(app core.App, userID string, now time.Time) error {
+	where := dbx.And(dbx.HashExp{"source": sourceSupport},
+		dbx.NewExp("expiresAt != '' AND expiresAt <= {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)}))
+	if userID != "" {
+		where = dbx.And(where, dbx.HashExp{"user": userID})
+	}
+	_, err := app.DB().Delete(schema.Grants, where).Execute()
+	return err
+}
+
+// LockedEstablishments lists the establishments whose data user cannot reach
+// until it enrols in TOTP (S3).
+func LockedEstablishments(app core.App, user *core.Record) ([]string, error) {
+	if user.GetBool("totpEnabled") {
+		return nil, nil
+	}
+	var ids []string
+	err := app.DB().Select("m.establishment").From(schema.Memberships+" m").
+		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = m.establishment")).
+		Where(dbx.HashExp{"m.user": user.Id, "e.requireTotp": true}).Column(&ids)
+	return ids, err
+}
+
+func totpLocked(est, user *core.Record) bool {
+	return est.GetBool("requireTotp") && !user.GetBool("totpEnabled")
+}
+
+func modulesOf(est *core.Record) []profiles.Module {
 	var modules []profiles.Module
 	for _, m := range est.GetStringSlice("modules") {
 		modules = append(modules, profiles.Module(m))
 	}
+	return modules
+}
+
+func matrixInput(membership, est *core.Record) profiles.Membership {
 	return profiles.Membership{
 		Profile:   profiles.Profile(membership.GetString("profile")),
 		Financial: membership.GetBool("financial"),
-		Modules:   modules,
+		Modules:   modulesOf(est),
 	}
 }

@@ -15,7 +15,29 @@ func bindUsers(app core.App) {
 	// seen by an admin), so the address goes with the record.
 	app.OnRecordCreate(schema.Users).BindFunc(func(e *core.RecordEvent) error {
 		e.Record.SetEmailVisibility(true)
-		return e.Next()
+		if !e.Record.GetBool("support") {
+			return e.Next()
+		}
+		return inTransaction(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return syncUserGrants(tx, e.Record)
+		})
+	})
+	// Grants depend on the TOTP state (S3) and the support flag (S5).
+	app.OnRecordUpdate(schema.Users).BindFunc(func(e *core.RecordEvent) error {
+		before := stored(e)
+		if before.GetBool("totpEnabled") == e.Record.GetBool("totpEnabled") &&
+			before.GetBool("support") == e.Record.GetBool("support") {
+			return e.Next()
+		}
+		return inTransaction(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return syncUserGrants(tx, e.Record)
+		})
 	})
 	guard := func(e *core.RecordRequestEvent) error {
 		if e.HasSuperuserAuth() {

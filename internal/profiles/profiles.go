@@ -137,6 +137,23 @@ func Allows(m Membership, c Capability) (Reach, bool) {
 	return reach, true
 }
 
+// supportReads is what support staff may read while an admin grants them
+// access (S5): never a write, never bank details.
+var supportReads = []Capability{Member, SeeDocuments, SeeArchive, SeeReports, SeePartners}
+
+// SupportGrants returns the grants of support staff in an establishment
+// enabling modules, bounded by those modules like any profile's (T4).
+func SupportGrants(modules []Module) []Grant {
+	var out []Grant
+	for _, c := range supportReads {
+		if mod, bounded := requiredModule[c]; bounded && !slices.Contains(modules, mod) {
+			continue
+		}
+		out = append(out, Grant{Capability: c, Reach: Everything})
+	}
+	return out
+}
+
 // Holders lists the profiles that may hold c at all, whatever the modules: the
 // answer a page needs to offer only meaningful choices.
 func Holders(c Capability) []Profile {

@@ -111,3 +111,12 @@ func TestValidAndHolders(t *testing.T) {
 		t.Fatalf("Holders(manage) = %s", got)
 	}
 }
+
+// S5: support staff read, bounded by modules, and never see bank details.
+func TestSupportGrants(t *testing.T) {
+	got := fmt.Sprint(SupportGrants([]Module{Archive, Financial}))
+	want := fmt.Sprint([]Grant{{Member, Everything}, {SeeDocuments, Everything}, {SeeArchive, Everything}, {SeePartners, Everything}})
+	if got != want {
+		t.Fatalf("SupportGrants = %s, want %s", got, want)
+	}
+}
