@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/network"
 	"vigie/hooks/pages"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
@@ -17,5 +18,6 @@ func Register(app core.App, cfg *config.Config) {
 	applyMailSettings(app, cfg)
 	audit.Register(app)
 	tenancy.Register(app, cfg)
+	network.Register(app, cfg)
 	pages.Register(app)
 }

@@ -50,7 +50,7 @@ func init() {
 			&core.TextField{Name: "reach", Max: 20},
 			&core.RelationField{Name: "customer", CollectionId: establishments.Id, MaxSelect: 1},
 		)
-		grants.AddIndex("idx_grants_membership_capability", true, "membership, capability", "membership != ''")
+		grants.AddIndex("idx_grants_membership", false, "membership", "")
 		grants.AddIndex("idx_grants_user_capability_establishment", false, "user, capability, establishment", "")
 		grants.AddIndex("idx_grants_establishment", false, "establishment", "")
 		return app.Save(grants)

@@ -14,12 +14,14 @@ import (
 
 // Actions recorded in the log.
 const (
-	MembershipCreated = "membership.created"
-	MembershipUpdated = "membership.updated"
-	MembershipDeleted = "membership.deleted"
-	AccessRequested   = "access_request.created"
-	AccessApproved    = "access_request.approved"
-	AccessRefused     = "access_request.refused"
+	MembershipCreated   = "membership.created"
+	MembershipUpdated   = "membership.updated"
+	MembershipDeleted   = "membership.deleted"
+	AccessRequested     = "access_request.created"
+	AccessApproved      = "access_request.approved"
+	AccessRefused       = "access_request.refused"
+	RelationshipCreated = "relationship.created"
+	RelationshipUpdated = "relationship.updated"
 )
 
 // Entry is one audit row.

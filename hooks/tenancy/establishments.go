@@ -32,7 +32,7 @@ func bindEstablishments(app core.App) {
 		if !grantInputsChanged(stored(e), e.Record) {
 			return e.Next()
 		}
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -90,9 +90,9 @@ func stored(e *core.RecordEvent) *core.Record {
 	return e.Record.Original()
 }
 
-// inTransaction runs fn in a transaction and points *app at it meanwhile, so
+// InTransaction runs fn in a transaction and points *app at it meanwhile, so
 // that the hook chain (e.Next) writes in the same transaction as fn.
-func inTransaction(app *core.App, fn func(tx core.App) error) error {
+func InTransaction(app *core.App, fn func(tx core.App) error) error {
 	orig := *app
 	defer func() { *app = orig }()
 	return orig.RunInTransaction(func(tx core.App) error {

@@ -94,11 +94,11 @@ func TestEstablishmentSettingsT3(t *testing.T) {
 		status, want := 404, testkit.Body404
 		switch a {
 		case testkit.Admin, testkit.Operator:
-			status, want = 200, []string{`"requireTotp":true`}
+			status, want = 200, []string{`"shareEmailCheck":false`}
 		}
 		w.As(t, a, tests.ApiScenario{
-			Name: "turn on required 2FA", Method: http.MethodPatch, URL: url,
-			Body: strings.NewReader(`{"requireTotp":true}`), ExpectedStatus: status, ExpectedContent: want,
+			Name: "turn off the share email check", Method: http.MethodPatch, URL: url,
+			Body: strings.NewReader(`{"shareEmailCheck":false}`), ExpectedStatus: status, ExpectedContent: want,
 		}).Test(t)
 	}
 	w.As(t, testkit.Admin, tests.ApiScenario{

@@ -38,6 +38,9 @@ func syncGrants(app core.App, membership *core.Record) error {
 	if totpLocked(est, user) {
 		return nil
 	}
+	if err := syncMemberPartnerGrants(app, membership, est, user); err != nil {
+		return err
+	}
 	for _, g := range profiles.Grants(matrixInput(membership, est)) {
 		customer := ""
 		if g.Reach == profiles.Collected {
@@ -78,26 +81,25 @@ func syncSupportGrants(app core.App, est *core.Record) error {
 }
 
 type grantRow struct {
-	membership, user, establishment, customer, source string
-	grant                                             profiles.Grant
-	expiresAt                                         types.DateTime
+	membership, user, establishment, customer, source, relationship string
+	grant                                                           profiles.Grant
+	expiresAt                                                       types.DateTime
 }
 
+// saveGrant inserts one grant row directly: grants are derived data with no
+// hooks of their own, and a bulk supplier import writes thousands of them,
+// so the record machinery (validation, interceptors, events) is skipped.
 func saveGrant(app core.App, row grantRow) error {
-	col, err := app.FindCachedCollectionByNameOrId(schema.Grants)
-	if err != nil {
-		return err
+	expires := ""
+	if !row.expiresAt.IsZero() {
+		expires = row.expiresAt.String()
 	}
-	r := core.NewRecord(col)
-	r.Set("membership", row.membership)
-	r.Set("user", row.user)
-	r.Set("establishment", row.establishment)
-	r.Set("capability", string(row.grant.Capability))
-	r.Set("reach", string(row.grant.Reach))
-	r.Set("customer", row.customer)
-	r.Set("source", row.source)
-	r.Set("expiresAt", row.expiresAt)
-	if err := app.SaveNoValidate(r); err != nil {
+	_, err := app.DB().Insert(schema.Grants, dbx.Params{
+		"id": core.GenerateDefaultRandomId(), "membership": row.membership, "user": row.user,
+		"establishment": row.establishment, "capability": string(row.grant.Capability), "reach": string(row.grant.Reach),
+		"customer": row.customer, "source": row.source, "expiresAt": expires, "relationship": row.relationship,
+	}).Execute()
+	if err != nil {
 		return fmt.Errorf("tenancy: grants: unable to save: %w", err)
 	}
 	return nil
@@ -193,5 +195,6 @@ func matrixInput(membership, est *core.Record) profiles.Membership {
 		Profile:   profiles.Profile(membership.GetString("profile")),
 		Financial: membership.GetBool("financial"),
 		Modules:   modulesOf(est),
+		Assigned:  membership.GetString("visibility") == schema.VisibilityAssigned,
 	}
 }

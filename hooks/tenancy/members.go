@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/go-ozzo/ozzo-validation/v4/is"
@@ -11,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/security"
+	"golang.org/x/crypto/bcrypt"
 
 	"vigie/hooks/audit"
 	"vigie/hooks/notify"
@@ -115,13 +117,27 @@ func createInvitedUser(tx core.App, in NewMember) (*core.Record, error) {
 	u.Set("firstName", in.FirstName)
 	u.Set("lastName", in.LastName)
 	u.SetEmailVisibility(true)
-	// Nobody knows this password: the invitation link replaces it.
-	u.SetPassword(security.RandomString(40))
+	u.SetRaw("password", &core.PasswordFieldValue{Hash: invitedPasswordHash()})
 	if err := tx.Save(u); err != nil {
 		return nil, fmt.Errorf("tenancy: unable to create user: %w", err)
 	}
 	return u, nil
 }
+
+var invitedHash = sync.OnceValue(func() string {
+	hash, err := bcrypt.GenerateFromPassword([]byte(security.RandomString(50)), bcrypt.DefaultCost)
+	if err != nil {
+		panic(err) // only for a cost out of range
+	}
+	return string(hash)
+})
+
+// invitedPasswordHash is the password of accounts waiting for their owner:
+// the hash of a random secret that was never stored nor shown, so no
+// password opens them until the invitation link sets one. One hash per
+// process instead of one per account saves a bcrypt (about 70 ms) for each
+// invitation: 10,000-row imports depend on it.
+func invitedPasswordHash() string { return invitedHash() }
 
 func tellNewMember(tx core.App, cfg *config.Config, est, ms, user *core.Record, invited bool, inviter string) error {
 	vars := map[string]string{

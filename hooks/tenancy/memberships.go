@@ -19,7 +19,7 @@ import (
 func bindMemberships(app core.App) {
 	// Model level: every save, in one transaction with its grants.
 	app.OnRecordCreate(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if e.Record.GetString("visibility") == "" {
 				e.Record.Set("visibility", schema.VisibilityAll)
 			}
@@ -34,7 +34,7 @@ func bindMemberships(app core.App) {
 		})
 	})
 	app.OnRecordUpdate(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -49,7 +49,7 @@ func bindMemberships(app core.App) {
 		if err := checkCollectorChange(e, before); err != nil {
 			return err
 		}
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if isAdmin(before) && !isAdmin(e.Record) && lastAdmin(tx, before) {
 				return errLastAdmin()
 			}
@@ -67,7 +67,7 @@ func bindMemberships(app core.App) {
 		})
 	})
 	app.OnRecordDeleteRequest(schema.Memberships).BindFunc(func(e *core.RecordRequestEvent) error {
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if isAdmin(e.Record) && lastAdmin(tx, e.Record) {
 				return errLastAdmin()
 			}

@@ -13,6 +13,7 @@ func Register(app core.App, cfg *config.Config) {
 	bindUsers(app)
 	bindEstablishments(app)
 	bindMemberships(app)
+	bindRelationships(app)
 	bindAccessRequests(app, cfg)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := syncSignupRule(se.App, cfg); err != nil {

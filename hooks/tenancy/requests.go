@@ -29,7 +29,7 @@ func bindAccessRequests(app core.App, cfg *config.Config) {
 			return e.BadRequestError("Invalid request.", validation.Errors{"profile": validation.NewError(
 				"validation_collector_by_customer", "Collectors are added by customers.")})
 		}
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ func bindAccessRequests(app core.App, cfg *config.Config) {
 			e.Record.Set("decidedBy", e.Auth.Id)
 		}
 		e.Record.Set("decidedAt", time.Now())
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			return decide(tx, cfg, e)
 		})
 	})

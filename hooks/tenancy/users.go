@@ -18,7 +18,7 @@ func bindUsers(app core.App) {
 		if !e.Record.GetBool("support") {
 			return e.Next()
 		}
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -32,7 +32,7 @@ func bindUsers(app core.App) {
 			before.GetBool("support") == e.Record.GetBool("support") {
 			return e.Next()
 		}
-		return inTransaction(&e.App, func(tx core.App) error {
+		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}

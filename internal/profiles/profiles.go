@@ -68,6 +68,7 @@ const (
 	Everything Reach = "all"       // the whole establishment
 	OwnUploads Reach = "own"       // documents the member uploaded itself
 	Collected  Reach = "collected" // what the collector's customer collects
+	Assigned   Reach = "assigned"  // the relationships assigned to the member (T7)
 	Option     Reach = "option"    // only with the membership's financial option
 )
 
@@ -99,7 +100,14 @@ type Membership struct {
 	Profile   Profile
 	Financial bool     // the member's financial option
 	Modules   []Module // the modules its establishment enables
+	// Assigned is an adviser's membership (visibility "assigned", T7): it
+	// reaches only the business relationships assigned to the member.
+	Assigned bool
 }
+
+// relationshipScoped are the capabilities that an adviser holds only over
+// its assigned relationships (T7).
+var relationshipScoped = []Capability{SeePartners, ManageSuppliers}
 
 // Grant is one capability a membership holds, and how far it reaches.
 type Grant struct {
@@ -133,6 +141,9 @@ func Allows(m Membership, c Capability) (Reach, bool) {
 			return "", false
 		}
 		reach = Everything
+	}
+	if m.Assigned && reach == Everything && slices.Contains(relationshipScoped, c) {
+		reach = Assigned
 	}
 	return reach, true
 }

@@ -120,3 +120,17 @@ func TestSupportGrants(t *testing.T) {
 		t.Fatalf("SupportGrants = %s, want %s", got, want)
 	}
 }
+
+// T7: an adviser reaches only its assigned relationships; the rest of its
+// profile is unchanged.
+func TestAssignedVisibilityT7(t *testing.T) {
+	m := Membership{Profile: FullAccess, Assigned: true, Modules: allModules}
+	for c, want := range map[Capability]Reach{SeePartners: Assigned, ManageSuppliers: Assigned, SeeDocuments: Everything, Member: Everything} {
+		if got, _ := Allows(m, c); got != want {
+			t.Errorf("assigned %s = %q, want %q", c, got, want)
+		}
+	}
+	if got, _ := Allows(Membership{Profile: Collector, Assigned: true}, SeePartners); got != Collected {
+		t.Errorf("an assigned collector keeps its customer: %q", got)
+	}
+}

@@ -11,6 +11,14 @@ const (
 	AccessRequests = "access_requests"
 	Notifications  = "notifications"
 	AuditLog       = "audit_log"
+	Relationships  = "relationships"
+	Directory      = "directory" // a plain table, not a collection
+)
+
+// Relationship statuses.
+const (
+	RelationshipActive = "active"
+	RelationshipEnded  = "ended"
 )
 
 // Access request statuses.

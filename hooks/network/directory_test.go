@@ -1,0 +1,70 @@
+package network_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+
+	"vigie/hooks/network"
+	"vigie/internal/sirene"
+	"vigie/internal/testkit"
+)
+
+// N1: search by name prefix (accents ignored), SIREN, SIRET or its leading
+// digits; public fields only; signed-in users only.
+func TestDirectorySearchN1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	durand, poste := "73282932000074", "35600000049837"
+	loadDirectory(t, w.App, [3]string{durand, "Bâtiments Durand", "Paris"}, [3]string{poste, "Bureau de Poste", "Lyon"})
+	cases := []struct {
+		q          string
+		want, none []string
+	}{
+		{"bati", []string{durand}, []string{poste}},
+		{"BÂTIMENTS dur", []string{durand}, []string{poste}},
+		{"batiments poste", []string{`"items":[]`}, []string{durand, poste}},
+		{"732 829 320", []string{durand}, []string{poste}},
+		{durand, []string{durand, `"siren":"732829320"`, `"active":true`, `"city":"Paris"`}, []string{poste}},
+		{"35600", []string{poste}, []string{durand}},
+		{"Home", []string{w.Home.GetString("siret")}, []string{durand}}, // created in the portal
+		{`"; DROP TABLE directory; --`, []string{`"items":[]`}, nil},
+		{"", []string{`"items":[]`}, nil},
+	}
+	for _, c := range cases {
+		w.As(t, testkit.Outsider, tests.ApiScenario{
+			Name: "search " + c.q, Method: http.MethodGet, URL: "/api/vigie/directory?q=" + url.QueryEscape(c.q),
+			ExpectedStatus: 200, ExpectedContent: c.want, NotExpectedContent: append(c.none, "modules", "members", "email"),
+		}).Test(t)
+	}
+	w.As(t, testkit.Guest, tests.ApiScenario{
+		Name: "guest", Method: http.MethodGet, URL: "/api/vigie/directory?q=bati",
+		ExpectedStatus: 401, ExpectedContent: []string{`"status":401`}, NotExpectedContent: []string{durand},
+	}).Test(t)
+}
+
+// N1: a re-run updates instead of duplicating; malformed lines are skipped.
+func TestDirectoryReimportN1(t *testing.T) {
+	app := testkit.NewApp(t)
+	csv := func(name string) string {
+		return "siren,siret,denominationUsuelleEtablissement,etatAdministratifEtablissement\n" +
+			"732829320,73282932000074," + name + ",F\n732829320,73282932000075,Bad Luhn,A\n"
+	}
+	for _, name := range []string{"Ancien Nom", "Nouveau Nom"} {
+		r, _ := sirene.NewEstablishmentReader(strings.NewReader(csv(name)))
+		var skipped []string
+		stats, err := network.ImportDirectory(app, r, func(e *sirene.RowError) { skipped = append(skipped, e.Error()) }, nil)
+		if err != nil || stats.Written != 1 || stats.Skipped != 1 || len(skipped) != 1 {
+			t.Fatalf("stats %+v, skipped %v, %v", stats, skipped, err)
+		}
+	}
+	items, err := network.SearchDirectory(app, "nom", 10)
+	if err != nil || len(items) != 1 || items[0].Name != "Nouveau Nom" || items[0].Active {
+		t.Fatalf("after re-import: %+v, %v", items, err)
+	}
+	if old, _ := network.SearchDirectory(app, "ancien", 10); len(old) != 0 {
+		t.Fatalf("the old name is still indexed: %+v", old)
+	}
+}

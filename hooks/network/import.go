@@ -1,0 +1,214 @@
+package network
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/hooks/audit"
+	"vigie/internal/config"
+)
+
+// Bulk import limits (N3): 10,000 rows must work; the caps keep one upload
+// from holding the database for long.
+const (
+	maxImportRows  = 20_000
+	maxImportBytes = 8 << 20
+	// rowsPerTransaction bounds how long one import holds the write lock
+	// before letting other writers in; each row still commits or rolls back
+	// alone through its savepoint.
+	rowsPerTransaction = 500
+)
+
+// ImportRow is the report of one CSV line.
+type ImportRow struct {
+	Line   int    `json:"line"`
+	SIRET  string `json:"siret"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+// ImportReport answers a bulk import: every row, and counts per status.
+type ImportReport struct {
+	Rows    []ImportRow    `json:"rows"`
+	Summary map[string]int `json:"summary"`
+}
+
+// columnAliases maps accepted header names to the fields of a row.
+var columnAliases = map[string]string{
+	"siret": "siret", "email": "email", "contact_email": "email", "contactemail": "email", "e-mail": "email",
+	"firstname": "firstName", "first_name": "firstName", "prenom": "firstName", "prénom": "firstName",
+	"lastname": "lastName", "last_name": "lastName", "nom": "lastName",
+}
+
+func importSuppliersRoute(e *core.RequestEvent, cfg *config.Config, customer *core.Record) error {
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxImportBytes+1<<20)
+	file, header, err := e.Request.FormFile("file")
+	if err != nil {
+		return e.BadRequestError("Upload the CSV as the multipart field \"file\".",
+			validation.Errors{"file": validation.NewError("validation_required", "A CSV file is required.")})
+	}
+	defer file.Close()
+	if header.Size > maxImportBytes {
+		return e.BadRequestError("The file is too large.",
+			validation.Errors{"file": validation.NewError("validation_file_size", fmt.Sprintf("At most %d MB.", maxImportBytes>>20))})
+	}
+	rows, err := ParseSupplierCSV(file)
+	if err != nil {
+		return e.BadRequestError("The CSV cannot be read.", validation.Errors{"file": validation.NewError("validation_csv", err.Error())})
+	}
+	report, err := ImportSuppliers(e.App, cfg, customer, rows, audit.FromRequest(e, ""), callerID(e))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, report)
+}
+
+// SupplierRow is one parsed line of the suppliers file.
+type SupplierRow struct {
+	line  int
+	input NewSupplier
+	err   string
+}
+
+// ParseSupplierCSV reads a header-addressed CSV, comma- or semicolon-separated
+// (spreadsheets in French locales write semicolons), UTF-8 with or without BOM.
+func ParseSupplierCSV(r io.Reader) ([]SupplierRow, error) {
+	br := bufio.NewReader(r)
+	first, err := br.Peek(4096)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	c := csv.NewReader(br)
+	c.FieldsPerRecord = -1
+	c.TrimLeadingSpace = true
+	if line, _, _ := bytes.Cut(first, []byte("\n")); bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		c.Comma = ';'
+	}
+	head, err := c.Read()
+	if err != nil {
+		return nil, fmt.Errorf("no header line: %v", err)
+	}
+	index := map[string]int{}
+	for i, h := range head {
+		key := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if field, ok := columnAliases[key]; ok {
+			index[field] = i
+		}
+	}
+	for _, need := range []string{"siret", "email"} {
+		if _, ok := index[need]; !ok {
+			return nil, fmt.Errorf("the header needs a %q column (columns: siret, email, firstName, lastName)", need)
+		}
+	}
+	var rows []SupplierRow
+	for line := 2; ; line++ {
+		rec, err := c.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if len(rows) >= maxImportRows {
+			return nil, fmt.Errorf("at most %d rows per file", maxImportRows)
+		}
+		var parseErr *csv.ParseError
+		if errors.As(err, &parseErr) {
+			rows = append(rows, SupplierRow{line: line, err: parseErr.Err.Error()})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		get := func(f string) string {
+			if i, ok := index[f]; ok && i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue // blank line
+		}
+		rows = append(rows, SupplierRow{line: line, input: NewSupplier{SIRET: get("siret"),
+			Contact: Contact{Email: get("email"), FirstName: get("firstName"), LastName: get("lastName")}}})
+	}
+}
+
+// ImportSuppliers adds every row's supplier (N3). Each row is atomic: it
+// runs in a savepoint and a bad row leaves nothing behind; rows are grouped
+// in transactions so that 10,000 rows take seconds, not minutes. A re-run
+// reports every row already present and creates nothing.
+func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, rows []SupplierRow, actor audit.Entry, callerID string) (*ImportReport, error) {
+	report := &ImportReport{Rows: make([]ImportRow, 0, len(rows)), Summary: map[string]int{}}
+	for start := 0; start < len(rows); start += rowsPerTransaction {
+		chunk := rows[start:min(start+rowsPerTransaction, len(rows))]
+		err := app.RunInTransaction(func(tx core.App) error {
+			for _, row := range chunk {
+				r, err := importRow(tx, cfg, customer, row, actor, callerID)
+				if err != nil {
+					return err
+				}
+				report.Rows = append(report.Rows, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range report.Rows {
+		report.Summary[r.Status]++
+	}
+	report.Summary["total"] = len(report.Rows)
+	return report, nil
+}
+
+// importRow adds one row inside a savepoint; only a database failure is an
+// error, a bad row is reported as invalid.
+func importRow(tx core.App, cfg *config.Config, customer *core.Record, row SupplierRow, actor audit.Entry, callerID string) (ImportRow, error) {
+	out := ImportRow{Line: row.line, SIRET: strings.TrimSpace(row.input.SIRET), Status: StatusInvalid, Error: row.err}
+	if row.err != "" {
+		return out, nil
+	}
+	if _, err := tx.DB().NewQuery("SAVEPOINT import_row").Execute(); err != nil {
+		return out, err
+	}
+	added, err := AddSupplier(tx, cfg, customer, row.input, actor, callerID)
+	if err != nil {
+		if _, rbErr := tx.DB().NewQuery("ROLLBACK TO import_row").Execute(); rbErr != nil {
+			return out, rbErr
+		}
+		out.Error = describe(err)
+	} else {
+		out.Status = added.Status
+		out.SIRET = added.Supplier.GetString("siret")
+	}
+	_, err = tx.DB().NewQuery("RELEASE import_row").Execute()
+	return out, err
+}
+
+// describe turns a row's failure into one readable reason naming the field.
+func describe(err error) string {
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		var parts []string
+		for field, e := range errs {
+			var nested validation.Errors
+			if errors.As(e, &nested) {
+				for sub, ne := range nested {
+					parts = append(parts, field+"."+sub+": "+ne.Error())
+				}
+				continue
+			}
+			parts = append(parts, field+": "+e.Error())
+		}
+		return strings.Join(parts, "; ")
+	}
+	return err.Error()
+}

@@ -1,0 +1,271 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/go-ozzo/ozzo-validation/v4/is"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/hooks/audit"
+	"vigie/hooks/notify"
+	"vigie/hooks/tenancy"
+	"vigie/internal/config"
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+	"vigie/internal/siret"
+)
+
+// Contact is the supplier's person a customer knows (N2).
+type Contact struct {
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+}
+
+// NewSupplier is one supplier a customer adds: by SIRET, with a contact.
+type NewSupplier struct {
+	SIRET   string  `json:"siret"`
+	Contact Contact `json:"contact"`
+}
+
+// Row statuses of an addition, as the bulk import reports them (N3).
+const (
+	StatusCreated        = "created"         // establishment created from the directory
+	StatusLinked         = "linked"          // known establishment, new relationship
+	StatusAlreadyPresent = "already_present" // the relationship existed
+	StatusInvalid        = "invalid"
+)
+
+// Added is what AddSupplier did.
+type Added struct {
+	Status       string
+	Relationship *core.Record
+	Supplier     *core.Record
+	Membership   *core.Record
+}
+
+// validate normalises the input and names the faulty field.
+func (in *NewSupplier) validate() error {
+	in.Contact.Email = strings.ToLower(strings.TrimSpace(in.Contact.Email))
+	in.Contact.FirstName = strings.TrimSpace(in.Contact.FirstName)
+	in.Contact.LastName = strings.TrimSpace(in.Contact.LastName)
+	errs := validation.Errors{}
+	number, err := siret.Parse(in.SIRET)
+	if err != nil {
+		errs["siret"] = validation.NewError("validation_invalid_siret", "SIRET "+err.Error()+".")
+	}
+	in.SIRET = number
+	if err := validation.Validate(in.Contact.Email, validation.Required, is.EmailFormat, validation.Length(3, 255)); err != nil {
+		errs["contact"] = validation.Errors{"email": err}
+	}
+	if len(in.Contact.FirstName) > 100 || len(in.Contact.LastName) > 100 {
+		errs["contact"] = validation.Errors{"lastName": validation.NewError("validation_length", "At most 100 characters.")}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// AddSupplier links customer to the supplier with that SIRET within tx (N2,
+// N7): the supplier's establishment comes from the directory when unknown;
+// the contact becomes a collector restricted to this customer (admin when the
+// supplier has no member, T5) and its reference contact; the supplier's
+// admins and members are told. callerID is the customer member acting (empty
+// for the operator).
+func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewSupplier, actor audit.Entry, callerID string) (*Added, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkNotOwnCompany(tx, customer, in, callerID); err != nil {
+		return nil, err
+	}
+	added := &Added{Status: StatusLinked}
+	supplier, err := tx.FindFirstRecordByData(schema.Establishments, "siret", in.SIRET)
+	if err != nil {
+		if supplier, err = createFromDirectory(tx, in.SIRET); err != nil {
+			return nil, err
+		}
+		added.Status = StatusCreated
+	}
+	added.Supplier = supplier
+	ms, newcomer, err := ensureContact(tx, cfg, customer, supplier, in.Contact, actor)
+	if err != nil {
+		return nil, err
+	}
+	added.Membership = ms
+	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, ms.GetString("user"))
+	if err != nil {
+		return nil, err
+	}
+	if !fresh {
+		added.Status = StatusAlreadyPresent
+	}
+	added.Relationship = rel
+	if fresh {
+		if err := tellSupplier(tx, cfg, customer, supplier, ms.GetString("user")); err != nil {
+			return nil, err
+		}
+		entry := actor
+		entry.Action = audit.RelationshipCreated
+		entry.Establishment = customer.Id
+		entry.Collection = schema.Relationships
+		entry.RecordID = rel.Id
+		entry.Data = map[string]any{"supplier": supplier.Id, "siret": supplier.GetString("siret"), "contact": in.Contact.Email}
+		if err := audit.Write(tx, entry); err != nil {
+			return nil, err
+		}
+	}
+	if newcomer && ms.GetString("profile") == string(profiles.Collector) {
+		if err := askAdminsToReview(tx, cfg, customer, supplier, ms, in.Contact); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
+}
+
+// checkNotOwnCompany enforces N7: a customer user never adds itself, nor a
+// member of its own company, nor its own establishment.
+func checkNotOwnCompany(tx core.App, customer *core.Record, in NewSupplier, callerID string) error {
+	if in.SIRET == customer.GetString("siret") {
+		return validation.Errors{"siret": validation.NewError("validation_self_supplier", "An establishment cannot be its own supplier.")}
+	}
+	contact, err := tx.FindAuthRecordByEmail(schema.Users, in.Contact.Email)
+	if err != nil {
+		return nil // unknown person: not a member of anything
+	}
+	if contact.Id == callerID {
+		return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_self_contact", "You cannot add yourself to a supplier.")}}
+	}
+	var n int
+	_ = tx.DB().Select("count(*)").From(schema.Memberships+" m").
+		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = m.establishment")).
+		Where(dbx.HashExp{"m.user": contact.Id, "e.siren": customer.GetString("siren")}).Row(&n)
+	if n > 0 {
+		return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_own_company",
+			"This person is a member of your own company.")}}
+	}
+	return nil
+}
+
+// ErrUnknownSIRET is returned when a SIRET is neither in the portal nor in
+// the directory.
+var ErrUnknownSIRET = validation.Errors{"siret": validation.NewError("validation_unknown_siret",
+	"This SIRET is not in the directory: ask the operator to load the SIRENE file or create the establishment.")}
+
+func createFromDirectory(tx core.App, number string) (*core.Record, error) {
+	entry, err := FindInDirectory(tx, number)
+	if err != nil {
+		return nil, ErrUnknownSIRET
+	}
+	col, err := tx.FindCachedCollectionByNameOrId(schema.Establishments)
+	if err != nil {
+		return nil, err
+	}
+	est := core.NewRecord(col)
+	est.Load(map[string]any{"siret": entry.SIRET, "name": firstNonEmpty(entry.Name, entry.SIRET), "address": entry.Address,
+		"postalCode": entry.PostalCode, "city": entry.City, "naf": entry.NAF, "shareEmailCheck": true})
+	if err := tx.Save(est); err != nil {
+		return nil, fmt.Errorf("network: unable to create the supplier: %w", err)
+	}
+	return est, nil
+}
+
+// ensureRelationship finds or creates the active relationship, with the
+// contact among its reference contacts, in one save; fresh is true when it
+// was created or reactivated.
+func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, contactID string) (*core.Record, bool, error) {
+	rel, err := tx.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": customer.Id, "s": supplier.Id})
+	fresh := err != nil || rel.GetString("status") != schema.RelationshipActive
+	if err != nil {
+		col, cerr := tx.FindCachedCollectionByNameOrId(schema.Relationships)
+		if cerr != nil {
+			return nil, false, cerr
+		}
+		rel = core.NewRecord(col)
+		rel.Set("customer", customer.Id)
+		rel.Set("supplier", supplier.Id)
+		rel.Set("owner", callerID)
+	}
+	isReferent := slices.Contains(rel.GetStringSlice("referents"), contactID)
+	if !fresh && isReferent {
+		return rel, false, nil
+	}
+	rel.Set("status", schema.RelationshipActive)
+	if !isReferent {
+		rel.Set("referents+", contactID)
+	}
+	if err := tx.Save(rel); err != nil {
+		return nil, false, err
+	}
+	return rel, fresh, nil
+}
+
+// ensureContact makes the contact a member of the supplier: an existing
+// membership stays as it is; a newcomer is a collector for this customer.
+func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (*core.Record, bool, error) {
+	if user, err := tx.FindAuthRecordByEmail(schema.Users, c.Email); err == nil {
+		if ms, err := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
+			dbx.Params{"u": user.Id, "e": supplier.Id}); err == nil {
+			return ms, false, nil
+		}
+	}
+	added, err := tenancy.AddMember(tx, cfg, supplier, tenancy.NewMember{
+		Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		Profile: string(profiles.Collector), CollectorFor: customer.Id,
+	}, actor)
+	if errors.Is(err, tenancy.ErrAlreadyMember) {
+		return nil, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return added.Membership, true, nil
+}
+
+// tellSupplier notifies the supplier's members but the contact (told by the
+// invitation) that a customer now follows them (N2).
+func tellSupplier(tx core.App, cfg *config.Config, customer, supplier *core.Record, contactID string) error {
+	members, err := tx.FindAllRecords(schema.Memberships, dbx.HashExp{"establishment": supplier.Id})
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.GetString("user") == contactID && m.GetString("profile") != string(profiles.Admin) {
+			continue
+		}
+		user, err := tx.FindRecordById(schema.Users, m.GetString("user"))
+		if err != nil {
+			continue
+		}
+		if err := notify.User(tx, user, notify.Message{Kind: notify.KindSupplierAdded, Vars: map[string]string{
+			"customer": customer.GetString("name"), "establishment": supplier.GetString("name"), "link": cfg.Link("/customers.html"),
+		}, Data: map[string]any{"customer": customer.Id, "supplier": supplier.Id}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// askAdminsToReview tells the supplier's admins that a customer added a
+// restricted user they may want to give more rights (N7).
+func askAdminsToReview(tx core.App, cfg *config.Config, customer, supplier, ms *core.Record, c Contact) error {
+	return tenancy.NotifyAdmins(tx, supplier.Id, notify.Message{Kind: notify.KindProfileToReview, Vars: map[string]string{
+		"customer": customer.GetString("name"), "establishment": supplier.GetString("name"),
+		"name": strings.TrimSpace(c.FirstName + " " + c.LastName), "email": c.Email, "profile": ms.GetString("profile"),
+		"link": cfg.Link("/company.html?establishment=" + supplier.Id),
+	}, Data: map[string]any{"establishment": supplier.Id, "membership": ms.Id}})
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

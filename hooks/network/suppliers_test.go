@@ -1,0 +1,116 @@
+package network_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+)
+
+func suppliersURL(id string) string { return "/api/vigie/establishments/" + id + "/suppliers" }
+
+// N2: who may add a supplier to Home: its admin and full-access members (and
+// the operator); other profiles 403, non-members 404, guests 401.
+func TestAddSupplierActorsN2(t *testing.T) {
+	w := testkit.NewWorld(t)
+	for _, a := range testkit.Actors {
+		number := testkit.SIRET()
+		loadDirectory(t, w.App, [3]string{number, "Sous-traitant " + string(a), "Nantes"})
+		status, want := 404, testkit.Body404
+		switch a {
+		case testkit.Admin, testkit.FullAccess, testkit.Operator:
+			status, want = 200, []string{`"status":"created"`, `"relationship":{`, `"profile":"admin"`}
+		case testkit.Guest:
+			status, want = 401, []string{`"status":401`}
+		case testkit.Processing, testkit.ProcessingArchive, testkit.Feedback, testkit.Delivery, testkit.Collector:
+			status, want = 403, []string{`"status":403`}
+		}
+		w.As(t, a, tests.ApiScenario{
+			Name: "add a supplier", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+			Body:           strings.NewReader(`{"siret":"` + number + `","contact":{"email":"boss-` + string(a) + `@sub.test","firstName":"Bo","lastName":"Ss"}}`),
+			ExpectedStatus: status, ExpectedContent: want,
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				_, err := app.FindFirstRecordByData(schema.Establishments, "siret", number)
+				if created := err == nil; created != (status == 200) {
+					t.Fatalf("supplier created = %v with status %d", created, status)
+				}
+			},
+		}).Test(t)
+	}
+}
+
+// N2, N7, T5: the contact of a supplier with members becomes a collector
+// for this customer and its reference contact; the supplier's admins are told
+// to review it; its members learn who follows them.
+func TestAddSupplierToKnownSupplierN2(t *testing.T) {
+	w := newNetWorld(t)
+	rel, err := w.App.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": w.Home.Id, "s": w.Supplier.Id})
+	if err != nil || rel.GetString("status") != "active" {
+		t.Fatalf("relationship = %v, %v", rel, err)
+	}
+	w.App.TestMailer.Reset()
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "a new contact at a known supplier", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+		Body:           strings.NewReader(`{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"newcomer@supplier.test","firstName":"Nina","lastName":"Neuve"}}`),
+		ExpectedStatus: 200, ExpectedContent: []string{`"status":"already_present"`, `"profile":"collector"`, `"collectorFor":"` + w.Home.Id + `"`},
+	}).Test(t)
+	newcomer, err := w.App.FindAuthRecordByEmail(schema.Users, "newcomer@supplier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, _ = w.App.FindRecordById(schema.Relationships, rel.Id)
+	if refs := rel.GetStringSlice("referents"); len(refs) != 2 || refs[1] != newcomer.Id {
+		t.Fatalf("referents = %v", refs)
+	}
+	if n, _ := w.App.CountRecords(schema.Notifications, dbx.HashExp{"user": w.SupplierAdmin.Id, "kind": "profile_to_review"}); n != 1 {
+		t.Fatalf("supplier admin review notifications = %d", n)
+	}
+	sent := map[string]bool{}
+	for _, m := range w.App.TestMailer.Messages() {
+		sent[m.To[0].Address] = true
+	}
+	if !sent["newcomer@supplier.test"] || !sent["admin@supplier.test"] {
+		t.Fatalf("emails went to %v", sent)
+	}
+	// A supplier with no member: the contact becomes its admin (T5), and
+	// the supplier's members are told on a new relationship.
+	number := testkit.SIRET()
+	loadDirectory(t, w.App, [3]string{number, "Vide SARL", "Lille"})
+	w.As(t, testkit.FullAccess, tests.ApiScenario{
+		Name: "first contact of an empty supplier", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+		Body:           strings.NewReader(`{"siret":"` + number + `","contact":{"email":"first@vide.test"}}`),
+		ExpectedStatus: 200, ExpectedContent: []string{`"status":"created"`, `"profile":"admin"`, `"name":"Vide SARL"`},
+	}).Test(t)
+}
+
+// N2, N7: what a customer may not do, each answered with the field named and
+// nothing written.
+func TestAddSupplierRefusalsN7(t *testing.T) {
+	w := newNetWorld(t)
+	unknown := testkit.SIRET()
+	cases := []struct{ name, body, field string }{
+		{"bad siret", `{"siret":"12345678901234","contact":{"email":"x@y.test"}}`, `"siret":{"code":"validation_invalid_siret"`},
+		{"not in the directory", `{"siret":"` + unknown + `","contact":{"email":"x@y.test"}}`, `"siret":{"code":"validation_unknown_siret"`},
+		{"no contact", `{"siret":"` + w.Supplier.GetString("siret") + `"}`, `"contact":{"email":{`},
+		{"its own establishment", `{"siret":"` + w.Home.GetString("siret") + `","contact":{"email":"x@y.test"}}`, `"siret":{"code":"validation_self_supplier"`},
+		{"itself as contact", `{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"admin@home.test"}}`, `"code":"validation_self_contact"`},
+		{"a colleague as contact", `{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"feedback@home.test"}}`, `"code":"validation_own_company"`},
+		{"a member of a sister establishment", `{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"member@sister.test"}}`, `"code":"validation_own_company"`},
+	}
+	before, _ := w.App.CountRecords(schema.Memberships)
+	for _, c := range cases {
+		w.As(t, testkit.Admin, tests.ApiScenario{
+			Name: c.name, Method: http.MethodPost, URL: suppliersURL(w.Home.Id), Body: strings.NewReader(c.body),
+			ExpectedStatus: 400, ExpectedContent: []string{c.field},
+		}).Test(t)
+	}
+	if after, _ := w.App.CountRecords(schema.Memberships); after != before {
+		t.Fatalf("memberships %d → %d after refusals", before, after)
+	}
+}

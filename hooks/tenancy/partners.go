@@ -1,0 +1,137 @@
+package tenancy
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+)
+
+// capabilityPartner is the grant that opens a relationship and the other
+// side's establishment to one member.
+const (
+	capabilityPartner profiles.Capability = "partner"
+	sourceRelation                        = "relationship"
+)
+
+// SyncRelationshipGrants rewrites the partner grants of one relationship:
+// while it is active, each member of either side allowed to see it gets one.
+func SyncRelationshipGrants(app core.App, rel *core.Record) error {
+	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"relationship": rel.Id}).Execute(); err != nil {
+		return fmt.Errorf("tenancy: partner grants: unable to clear: %w", err)
+	}
+	if rel.GetString("status") != schema.RelationshipActive {
+		return nil
+	}
+	members, err := app.FindAllRecords(schema.Memberships, dbx.In("establishment", rel.GetString("customer"), rel.GetString("supplier")))
+	if err != nil {
+		return err
+	}
+	ests, err := app.FindRecordsByIds(schema.Establishments, []string{rel.GetString("customer"), rel.GetString("supplier")})
+	if err != nil {
+		return err
+	}
+	userIDs := make([]string, len(members))
+	for i, m := range members {
+		userIDs[i] = m.GetString("user")
+	}
+	users, err := app.FindRecordsByIds(schema.Users, userIDs)
+	if err != nil {
+		return err
+	}
+	estByID, userByID := byID(ests), byID(users)
+	for _, m := range members {
+		est, user := estByID[m.GetString("establishment")], userByID[m.GetString("user")]
+		if est == nil || user == nil {
+			continue
+		}
+		if err := grantPartner(app, m, est, user, rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func byID(records []*core.Record) map[string]*core.Record {
+	out := make(map[string]*core.Record, len(records))
+	for _, r := range records {
+		out[r.Id] = r
+	}
+	return out
+}
+
+// syncMemberPartnerGrants writes a membership's partner grants over every
+// active relationship of its establishment (its other grants were just
+// cleared with it).
+func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
+	rels, err := app.FindAllRecords(schema.Relationships, dbx.And(
+		dbx.HashExp{"status": schema.RelationshipActive},
+		dbx.Or(dbx.HashExp{"customer": est.Id}, dbx.HashExp{"supplier": est.Id}),
+	))
+	if err != nil {
+		return err
+	}
+	for _, rel := range rels {
+		if err := grantPartner(app, m, est, user, rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grantPartner gives member m its partner grant on rel when its profile lets
+// it see partners there: every relationship, its assigned ones (T7: the
+// customer's member in charge, the supplier's reference contacts), or, for a
+// collector, its own customer's (N7).
+func grantPartner(app core.App, m, est, user, rel *core.Record) error {
+	if totpLocked(est, user) {
+		return nil
+	}
+	reach, ok := profiles.Allows(matrixInput(m, est), profiles.SeePartners)
+	if !ok {
+		return nil
+	}
+	customerSide := est.Id == rel.GetString("customer")
+	other := rel.GetString("customer")
+	if customerSide {
+		other = rel.GetString("supplier")
+	}
+	switch reach {
+	case profiles.Everything:
+	case profiles.Assigned:
+		assigned := rel.GetString("owner") == user.Id
+		if !customerSide {
+			assigned = slices.Contains(rel.GetStringSlice("referents"), user.Id)
+		}
+		if !assigned {
+			return nil
+		}
+	case profiles.Collected:
+		if customerSide || m.GetString("collectorFor") != rel.GetString("customer") {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return saveGrant(app, grantRow{membership: m.Id, user: user.Id, establishment: other,
+		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation})
+}
+
+// bindRelationships keeps partner grants in step with every relationship
+// change, in its transaction.
+func bindRelationships(app core.App) {
+	sync := func(e *core.RecordEvent) error {
+		return InTransaction(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return SyncRelationshipGrants(tx, e.Record)
+		})
+	}
+	app.OnRecordCreate(schema.Relationships).BindFunc(sync)
+	app.OnRecordUpdate(schema.Relationships).BindFunc(sync)
+}
