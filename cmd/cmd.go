@@ -13,6 +13,7 @@ import (
 
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
+	root.AddCommand(directoryCommand(app))
 	root.AddCommand(&cobra.Command{
 		Use:          "demo",
 		Short:        "Load a small realistic demo data set and print how to sign in",

@@ -1,6 +1,6 @@
 // Package demo loads a small, realistic data set to try Vigie with (P3):
-// a customer, its supplier with a sister establishment, an unrelated company,
-// and one member of each profile.
+// a customer following two suppliers through reference contacts, a supplier
+// with a sister establishment and a collector, and one member of each profile.
 package demo
 
 import (
@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/network"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
 	"vigie/internal/profiles"
@@ -75,7 +76,7 @@ func Load(app core.App, cfg *config.Config) ([]Account, error) {
 			}
 			accounts = append(accounts, Account{m.email, string(m.profile), ests[m.establishment].GetString("name")})
 		}
-		return nil
+		return ensureRelationships(tx, cfg, ests)
 	})
 	return accounts, err
 }
@@ -119,6 +120,25 @@ func ensureMember(tx core.App, cfg *config.Config, ests map[string]*core.Record,
 	added.User.SetVerified(true)
 	added.User.Set("lang", "fr")
 	return tx.Save(added.User)
+}
+
+// relationships: the customer follows both suppliers, each through a
+// reference contact (N2, N6); the collector is the first one's.
+var relationships = []struct{ customer, supplier, contact string }{
+	{"customer", "supplier", "julie.bernard@martin.demo"},
+	{"customer", "other", "yves.leroy@leroy.demo"},
+}
+
+func ensureRelationships(tx core.App, cfg *config.Config, ests map[string]*core.Record) error {
+	for _, r := range relationships {
+		_, err := network.AddSupplier(tx, cfg, ests[r.customer], network.NewSupplier{
+			SIRET: ests[r.supplier].GetString("siret"), Contact: network.Contact{Email: r.contact},
+		}, audit.Entry{ActorEmail: "demo"}, "")
+		if err != nil {
+			return fmt.Errorf("demo: relationship with %s: %w", ests[r.supplier].GetString("name"), err)
+		}
+	}
+	return nil
 }
 
 func collectorFor(ests map[string]*core.Record, m member) string {

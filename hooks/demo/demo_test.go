@@ -19,13 +19,17 @@ func TestDemoLoadsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := func() [3]int64 {
+	counts := func() [4]int64 {
 		e, _ := app.CountRecords(schema.Establishments)
 		u, _ := app.CountRecords(schema.Users)
 		m, _ := app.CountRecords(schema.Memberships)
-		return [3]int64{e, u, m}
+		r, _ := app.CountRecords(schema.Relationships)
+		return [4]int64{e, u, m, r}
 	}
 	before := counts()
+	if before[3] != 2 {
+		t.Fatalf("relationships = %d, want 2", before[3])
+	}
 	if _, err := demo.Load(app, &cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,112 @@
+// "My suppliers" (N1-N3, N6): a customer's suppliers with their reference
+// contacts, adding one through the directory, and the bulk import report.
+"use strict";
+
+let customers = [];
+
+function flash(text, isError) {
+  const f = document.getElementById("flash");
+  f.textContent = text;
+  f.className = isError ? "flash error" : "flash";
+  f.hidden = false;
+}
+
+function currentCustomer() {
+  return document.getElementById("customer").value;
+}
+
+async function loadCustomers() {
+  const me = auth.user;
+  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment" });
+  customers = res.items;
+  const select = document.getElementById("customer");
+  select.replaceChildren(...customers.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
+}
+
+async function showSuppliers() {
+  const id = currentCustomer();
+  if (!id) return;
+  const res = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier,referents", sort: "-created" });
+  const rows = res.items.map((r) => {
+    const s = (r.expand && r.expand.supplier) || {};
+    const refs = ((r.expand && r.expand.referents) || []).map((u) =>
+      `${u.firstName || ""} ${u.lastName || ""} <${u.email}>${u.phone ? " " + u.phone : ""}`.trim());
+    return el("tr", { dataset: { siret: s.siret || "" } },
+      el("td", {}, s.name || ""), el("td", {}, s.siret || ""), el("td", {}, s.city || ""), el("td", {}, refs.join(", ")));
+  });
+  document.querySelector("#suppliers tbody").replaceChildren(...rows);
+  document.getElementById("no-suppliers").hidden = rows.length > 0;
+}
+
+let searchTimer = null;
+function searchDirectory(q) {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(async () => {
+    const list = document.getElementById("directory-results");
+    if (q.trim().length < 2) return list.replaceChildren();
+    try {
+      const res = await api("GET", "/api/vigie/directory?q=" + encodeURIComponent(q));
+      list.replaceChildren(...res.items.map((e) => el("li", {},
+        el("button", { type: "button", class: "link", dataset: { siret: e.siret }, onclick: () => pick(e) }, t("suppliers.pick")),
+        ` ${e.name} — ${e.siret} — ${e.postalCode} ${e.city} — ${e.active ? t("suppliers.active") : t("suppliers.closed")}`)));
+    } catch (err) {
+      flash(errorText(err), true);
+    }
+  }, 250);
+}
+
+function pick(entry) {
+  document.querySelector("#add-supplier [name=siret]").value = entry.siret;
+  document.querySelector("#add-supplier [name=email]").focus();
+}
+
+async function addSupplier(ev) {
+  ev.preventDefault();
+  const f = ev.target;
+  try {
+    await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers`, {
+      siret: f.siret.value,
+      contact: { email: f.email.value, firstName: f.firstName.value, lastName: f.lastName.value },
+    });
+    f.reset();
+    flash(t("suppliers.added"));
+    await showSuppliers();
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
+async function importFile(ev) {
+  ev.preventDefault();
+  const data = new FormData(ev.target);
+  try {
+    const res = await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers/import`, data);
+    const s = res.summary;
+    document.getElementById("import-summary").textContent = ["created", "linked", "already_present", "invalid"]
+      .map((k) => `${t("status." + k)}: ${s[k] || 0}`).join(" · ");
+    const report = document.getElementById("import-report");
+    report.querySelector("tbody").replaceChildren(...res.rows.map((r) => el("tr", { class: "row-" + r.status, dataset: { line: r.line } },
+      el("td", {}, String(r.line)), el("td", {}, r.siret), el("td", {}, t("status." + r.status)), el("td", {}, r.error || ""))));
+    report.hidden = false;
+    await showSuppliers();
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  if (!requireSignIn()) return;
+  document.getElementById("whoami").textContent = auth.user.email;
+  document.getElementById("signout").addEventListener("click", signOut);
+  document.getElementById("customer").addEventListener("change", showSuppliers);
+  document.getElementById("directory-q").addEventListener("input", (ev) => searchDirectory(ev.target.value));
+  document.getElementById("add-supplier").addEventListener("submit", addSupplier);
+  document.getElementById("import").addEventListener("submit", importFile);
+  try {
+    await loadCustomers();
+    await showSuppliers();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signOut();
+    flash(errorText(err), true);
+  }
+});
