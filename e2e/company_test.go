@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+
+	"vigie/internal/browsertest"
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+)
+
+// P1, P2, T3, T6: the admin signs in, sees every member of Home in "My
+// company", adds one through the form, and the member really exists.
+func TestMyCompanyAddMemberP2(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, `#members tbody tr[data-email="feedback@home.test"]`)
+	for _, a := range testkit.Members {
+		browsertest.WaitFor(t, ctx, `document.querySelector('#members tbody tr[data-email="`+string(a)+`@home.test"]') !== null`)
+	}
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#add-member [name=email]`), "newbie@home.test"),
+		chromedp.SendKeys(chromedp.CSS(`#add-member [name=firstName]`), "Nouvelle"),
+		chromedp.SendKeys(chromedp.CSS(`#add-member [name=lastName]`), "Recrue"),
+		chromedp.SetValue(chromedp.CSS(`#add-member [name=profile]`), "feedback"),
+		chromedp.Click(chromedp.CSS(`#add-member button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#members tbody tr[data-email="newbie@home.test"]`)),
+	)
+	user, err := w.App.FindAuthRecordByEmail(schema.Users, "newbie@home.test")
+	if err != nil {
+		t.Fatal("the form did not create the user")
+	}
+	ms, err := w.App.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
+		dbx.Params{"u": user.Id, "e": w.Home.Id})
+	if err != nil || ms.GetString("profile") != "feedback" {
+		t.Fatalf("membership = %v, %v", ms, err)
+	}
+}
+
+// P2: a wrong password shows the error and stays on the sign-in page.
+func TestWrongPasswordP2(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@home.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "not-the-password"),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-error")),
+	)
+	if url, _ := chromedp.Run(ctx, chromedp.Location()); strings.Contains(url, "company") {
+		t.Fatalf("a wrong password reached %s", url)
+	}
+}
+
+// P1: French and English, switched on the page.
+func TestLanguageSwitchP1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#members tbody tr")
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`[data-lang=en]`)))
+	if got := browsertest.Text(t, ctx, `h1[data-i18n="company.title"]`); got != "My company" {
+		t.Fatalf("English title = %q", got)
+	}
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`[data-lang=fr]`)))
+	if got := browsertest.Text(t, ctx, `h1[data-i18n="company.title"]`); got != "Mon entreprise" {
+		t.Fatalf("French title = %q", got)
+	}
+}
+
+// T6: a member without admin rights asks for a new user; the request is
+// stored pending for Home's admins.
+func TestRequestNewUserT6(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "processing@home.test", testkit.Password, "#request-section")
+	browsertest.Do(t, ctx,
+		chromedp.WaitNotVisible(chromedp.CSS("#members-section")),
+		chromedp.SendKeys(chromedp.CSS(`#request-user [name=email]`), "helper@home.test"),
+		chromedp.SetValue(chromedp.CSS(`#request-user [name=profile]`), "delivery"),
+		chromedp.Click(chromedp.CSS(`#request-user button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#flash")),
+	)
+	req, err := w.App.FindFirstRecordByData(schema.AccessRequests, "email", "helper@home.test")
+	if err != nil || req.GetString("status") != "pending" || req.GetString("establishment") != w.Home.Id {
+		t.Fatalf("access request = %v, %v", req, err)
+	}
+}
