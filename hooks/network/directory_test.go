@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -66,5 +67,21 @@ func TestDirectoryReimportN1(t *testing.T) {
 	}
 	if old, _ := network.SearchDirectory(app, "ancien", 10); len(old) != 0 {
 		t.Fatalf("the old name is still indexed: %+v", old)
+	}
+}
+
+// N1: the directory is rate-limited per client.
+func TestDirectoryRateLimitN1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	testkit.RateLimited(w.App)
+	for i := 1; i <= 31; i++ {
+		status, want := 200, []string{`"items":[`}
+		if i == 31 {
+			status, want = 429, []string{`"status":429`}
+		}
+		w.As(t, testkit.Outsider, tests.ApiScenario{
+			Name: fmt.Sprintf("search %d", i), Method: http.MethodGet, URL: "/api/vigie/directory?q=home",
+			ExpectedStatus: status, ExpectedContent: want,
+		}).Test(t)
 	}
 }

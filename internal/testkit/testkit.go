@@ -46,8 +46,14 @@ func NewAppWith(t testing.TB, cfg *config.Config) *tests.TestApp {
 	}
 	hooks.Register(app, cfg)
 	t.Cleanup(app.Cleanup)
+	// Tables send hundreds of requests from one address: rate limits are
+	// off unless a test turns them on to test them (RateLimited).
+	app.Settings().RateLimits.Enabled = false
 	return app
 }
+
+// RateLimited turns the rate limiter back on, as it is in production.
+func RateLimited(app core.App) { app.Settings().RateLimits.Enabled = true }
 
 var serial atomic.Int64
 
