@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -156,4 +157,26 @@ func TestReferentsBySupplierAdminsN8(t *testing.T) {
 	w.As(t, testkit.Admin, tests.ApiScenario{Name: "customer sees the new referent", Method: http.MethodGet,
 		URL: "/api/collections/users/records?perPage=200", ExpectedStatus: 200,
 		ExpectedContent: []string{"member@supplier.test"}, NotExpectedContent: []string{"referent@supplier.test"}}).Test(t)
+}
+
+// N4: a customer cannot reach a supplier it did not add, nor its
+// relationship with another customer, nor its members.
+func TestForeignSupplierUnreachableN4(t *testing.T) {
+	w := newNetWorld(t) // only Home follows Supplier
+	rel, err := w.App.FindFirstRecordByData("relationships", "supplier", w.Supplier.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []tests.ApiScenario{
+		{Name: "view the supplier", URL: "/api/collections/establishments/records/" + w.Supplier.Id, ExpectedStatus: 404, ExpectedContent: testkit.Body404},
+		{Name: "view the relationship", URL: "/api/collections/relationships/records/" + rel.Id, ExpectedStatus: 404, ExpectedContent: testkit.Body404},
+		{Name: "filter for it", URL: "/api/collections/relationships/records?filter=" + url.QueryEscape("supplier='"+w.Supplier.Id+"'"),
+			ExpectedStatus: 200, ExpectedContent: testkit.EmptyList},
+		{Name: "view its referent", URL: "/api/collections/users/records/" + w.Referent.Id, ExpectedStatus: 404, ExpectedContent: testkit.Body404},
+		{Name: "expand through a membership", URL: "/api/collections/memberships/records?expand=establishment&filter=" + url.QueryEscape("establishment='"+w.Supplier.Id+"'"),
+			ExpectedStatus: 200, ExpectedContent: testkit.EmptyList},
+	} {
+		s.Method = http.MethodGet
+		w.As(t, testkit.Outsider, s).Test(t)
+	}
 }
