@@ -77,6 +77,14 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// flash shows a status line in the page's #flash element.
+function flash(text, isError) {
+  const f = document.getElementById("flash");
+  f.textContent = text;
+  f.className = isError ? "flash error" : "flash";
+  f.hidden = false;
+}
+
 async function signOut() {
   try { await api("POST", "/api/vigie/auth/logout"); } catch { /* the session ends anyway */ }
   auth.clear();

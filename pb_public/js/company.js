@@ -7,13 +7,6 @@ const PROFILES = ["admin", "full_access", "processing", "processing_archive", "f
 let memberships = [];
 let current = null;
 
-function flash(text, isError) {
-  const f = document.getElementById("flash");
-  f.textContent = text;
-  f.className = isError ? "flash error" : "flash";
-  f.hidden = false;
-}
-
 function profileSelect(select, value) {
   select.replaceChildren(...PROFILES.map((p) => el("option", { value: p }, t("profile." + p))));
   if (value) select.value = value;

@@ -4,13 +4,6 @@
 
 let memberships = [];
 
-function flash(text, isError) {
-  const f = document.getElementById("flash");
-  f.textContent = text;
-  f.className = isError ? "flash error" : "flash";
-  f.hidden = false;
-}
-
 async function show() {
   const id = document.getElementById("supplier").value;
   const mine = memberships.find((m) => m.establishment === id);

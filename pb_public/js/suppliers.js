@@ -4,13 +4,6 @@
 
 let customers = [];
 
-function flash(text, isError) {
-  const f = document.getElementById("flash");
-  f.textContent = text;
-  f.className = isError ? "flash error" : "flash";
-  f.hidden = false;
-}
-
 function currentCustomer() {
   return document.getElementById("customer").value;
 }
