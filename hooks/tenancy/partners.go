@@ -68,14 +68,16 @@ func byID(records []*core.Record) map[string]*core.Record {
 // active relationship of its establishment (its other grants were just
 // cleared with it).
 func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
-	rels, err := app.FindAllRecords(schema.Relationships, dbx.And(
-		dbx.HashExp{"status": schema.RelationshipActive},
-		dbx.Or(dbx.HashExp{"customer": est.Id}, dbx.HashExp{"supplier": est.Id}),
-	))
+	// Two indexed look-ups: an OR of the two columns would scan the table.
+	asCustomer, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"customer": est.Id, "status": schema.RelationshipActive})
 	if err != nil {
 		return err
 	}
-	for _, rel := range rels {
+	asSupplier, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"supplier": est.Id, "status": schema.RelationshipActive})
+	if err != nil {
+		return err
+	}
+	for _, rel := range append(asCustomer, asSupplier...) {
 		if err := grantPartner(app, m, est, user, rel); err != nil {
 			return err
 		}
