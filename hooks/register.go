@@ -3,9 +3,12 @@
 package hooks
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/locks"
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
 	"vigie/hooks/tenancy"
@@ -19,5 +22,6 @@ func Register(app core.App, cfg *config.Config) {
 	audit.Register(app)
 	tenancy.Register(app, cfg)
 	network.Register(app, cfg)
+	locks.Register(app, cfg, time.Now)
 	pages.Register(app)
 }

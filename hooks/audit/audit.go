@@ -22,6 +22,7 @@ const (
 	AccessRefused       = "access_request.refused"
 	RelationshipCreated = "relationship.created"
 	RelationshipUpdated = "relationship.updated"
+	LockForceUnlocked   = "lock.force_unlocked"
 )
 
 // Entry is one audit row.

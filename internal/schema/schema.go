@@ -12,6 +12,7 @@ const (
 	Notifications  = "notifications"
 	AuditLog       = "audit_log"
 	Relationships  = "relationships"
+	Locks          = "locks"
 	Directory      = "directory" // a plain table, not a collection
 )
 
