@@ -33,11 +33,36 @@ async function show() {
   document.getElementById("siret").textContent = est.siret;
   document.getElementById("modules").textContent = (est.modules || []).join(", ") || "—";
   const isAdmin = current.profile === "admin";
+  await showEstablishmentLock(est, isAdmin);
   document.getElementById("members-section").hidden = !isAdmin;
   document.getElementById("requests-section").hidden = !isAdmin;
   document.getElementById("request-section").hidden = isAdmin;
   document.querySelectorAll("select.profiles").forEach((s) => profileSelect(s, "processing"));
   if (isAdmin) await Promise.all([showMembers(est.id), showRequests(est.id)]);
+}
+
+let estLock = null;
+
+// showEstablishmentLock shows the details' lock state; editing takes the lock
+// and saving releases it (K1, K3).
+async function showEstablishmentLock(est, isAdmin) {
+  const form = document.getElementById("est-form");
+  for (const f of ["name", "address", "postalCode", "city"]) form.elements[f].value = est[f] || "";
+  estLock = await mountLock({
+    collection: "establishments", id: est.id, box: document.getElementById("est-lock"), canForce: isAdmin,
+    onEdit: (editing) => { form.hidden = !editing; },
+  });
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    try {
+      const body = Object.fromEntries(["name", "address", "postalCode", "city"].map((f) => [f, form.elements[f].value]));
+      Object.assign(est, await api("PATCH", `/api/collections/establishments/records/${est.id}`, body));
+      flash(t("company.saved"));
+      await estLock.release();
+    } catch (err) {
+      flash(errorText(err), true);
+    }
+  };
 }
 
 async function showMembers(estId) {
