@@ -5,7 +5,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/hooks/audit"
+	"vigie/hooks/network"
 	"vigie/internal/browsertest"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
@@ -48,5 +51,41 @@ func TestLocksTwoUsersK1(t *testing.T) {
 	)
 	if icon := browsertest.Text(t, first, "#est-lock .lock-icon"); icon != "✎" {
 		t.Fatalf("after the force, the first admin's icon = %q", icon)
+	}
+}
+
+// K1, N8: on "My customers", the supplier's admin takes the relationship's
+// lock to change its reference contacts, and saving releases it.
+func TestReferentsTakeTheLockK1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	number := w.Home.GetString("siret")
+	loadDirectory(t, w, map[string]string{number: "Home SA"})
+	cfg := testkit.Config()
+	if err := w.App.RunInTransaction(func(tx core.App) error {
+		_, err := network.AddSupplier(tx, &cfg, w.Customer, network.NewSupplier{SIRET: number,
+			Contact: network.Contact{Email: "collector@home.test"}}, audit.Entry{}, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#members tbody tr")
+	row := `#customers tr[data-siret="` + w.Customer.GetString("siret") + `"]`
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/customers.html"),
+		chromedp.WaitVisible(chromedp.CSS(row+` .lock[data-state="editable"]`)),
+		chromedp.Click(chromedp.CSS(row+" .lock-edit")),
+		chromedp.WaitVisible(chromedp.CSS(row+` .lock[data-state="locked_by_you"]`)),
+		chromedp.SetValue(chromedp.CSS(row+" select"), w.Users[testkit.Feedback].Id),
+		chromedp.Click(chromedp.CSS(row+" .referents-save")),
+		chromedp.WaitVisible(chromedp.CSS(row+` .lock[data-state="editable"]`)),
+	)
+	rel, err := w.App.FindFirstRecordByData(schema.Relationships, "customer", w.Customer.Id)
+	if err != nil || len(rel.GetStringSlice("referents")) != 1 || rel.GetStringSlice("referents")[0] != w.Users[testkit.Feedback].Id {
+		t.Fatalf("referents = %v, %v", rel.GetStringSlice("referents"), err)
+	}
+	if n, _ := w.App.CountRecords(schema.Locks); n != 0 {
+		t.Fatalf("locks left after saving: %d", n)
 	}
 }

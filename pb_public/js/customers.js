@@ -15,20 +15,32 @@ async function show() {
   ]);
   const rows = rels.items.map((r) => {
     const c = (r.expand && r.expand.customer) || {};
-    let referents = el("span", {}, String((r.referents || []).length));
-    if (isAdmin) {
-      const select = el("select", { multiple: "multiple", "aria-label": t("suppliers.referents"), dataset: { relationship: r.id } },
-        members.items.map((m) => {
-          const u = (m.expand && m.expand.user) || {};
-          const o = el("option", { value: m.user }, u.email || m.user);
-          o.selected = (r.referents || []).includes(m.user);
-          return o;
-        }));
-      const save = el("button", { type: "button", onclick: () => saveReferents(r.id, select) }, t("customers.referents.save"));
-      referents = el("span", {}, select, save);
+    const row = el("tr", { dataset: { siret: c.siret || "", relationship: r.id } },
+      el("td", {}, c.name || ""), el("td", {}, c.siret || ""), el("td", {}, (r.created || "").slice(0, 10)));
+    if (!isAdmin) {
+      row.append(el("td", {}, String((r.referents || []).length)));
+      return row;
     }
-    return el("tr", { dataset: { siret: c.siret || "" } },
-      el("td", {}, c.name || ""), el("td", {}, c.siret || ""), el("td", {}, (r.created || "").slice(0, 10)), el("td", {}, referents));
+    // Admins choose reference contacts once they hold the relationship's lock (K1, N8).
+    const select = el("select", { multiple: "multiple", "aria-label": t("suppliers.referents"), dataset: { relationship: r.id } },
+      members.items.map((m) => {
+        const u = (m.expand && m.expand.user) || {};
+        const o = el("option", { value: m.user }, u.email || m.user);
+        o.selected = (r.referents || []).includes(m.user);
+        return o;
+      }));
+    const save = el("button", { type: "button", class: "referents-save" }, t("customers.referents.save"));
+    const box = lockBox();
+    row.append(el("td", {}, select, save, box));
+    mountLock({
+      collection: "relationships", id: r.id, box, canForce: true,
+      onEdit: (editing) => { select.disabled = !editing; save.hidden = !editing; },
+    }).then((lock) => {
+      save.onclick = async () => {
+        if (await saveReferents(r.id, select)) await lock.release();
+      };
+    }).catch((err) => flash(errorText(err), true));
+    return row;
   });
   document.querySelector("#customers tbody").replaceChildren(...rows);
   document.getElementById("no-customers").hidden = rows.length > 0;
@@ -39,8 +51,10 @@ async function saveReferents(relationshipId, select) {
   try {
     await api("PATCH", `/api/collections/relationships/records/${relationshipId}`, { referents });
     flash(t("company.saved"));
+    return true;
   } catch (err) {
     flash(errorText(err), true);
+    return false;
   }
 }
 

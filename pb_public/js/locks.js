@@ -40,3 +40,12 @@ async function mountLock(opts) {
   await render();
   return { render, release: () => act(() => api("DELETE", path)) };
 }
+
+// lockBox builds the element mountLock expects, for records listed in tables.
+function lockBox() {
+  return el("span", { class: "lock" },
+    el("span", { class: "lock-icon", "aria-hidden": "true" }), " ", el("span", { class: "lock-label" }),
+    el("button", { type: "button", class: "lock-edit", hidden: "" }, t("lock.edit")),
+    el("button", { type: "button", class: "lock-release", hidden: "" }, t("lock.release")),
+    el("button", { type: "button", class: "lock-force danger", hidden: "" }, t("lock.force")));
+}
