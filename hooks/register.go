@@ -11,6 +11,7 @@ import (
 	"vigie/hooks/locks"
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
+	"vigie/hooks/security"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
 )
@@ -23,5 +24,6 @@ func Register(app core.App, cfg *config.Config) {
 	tenancy.Register(app, cfg)
 	network.Register(app, cfg)
 	locks.Register(app, cfg, time.Now)
+	security.Register(app, cfg, time.Now)
 	pages.Register(app)
 }

@@ -23,6 +23,14 @@ const (
 	RelationshipCreated = "relationship.created"
 	RelationshipUpdated = "relationship.updated"
 	LockForceUnlocked   = "lock.force_unlocked"
+	SignedIn            = "auth.signed_in"
+	SignInFailed        = "auth.failed"
+	RecoveryCodeUsed    = "auth.recovery_code_used"
+	TOTPEnabled         = "totp.enabled"
+	TOTPDisabled        = "totp.disabled"
+	SupportAccessOn     = "support.enabled"
+	SupportAccessOff    = "support.disabled"
+	SupportRead         = "support.read"
 )
 
 // Entry is one audit row.

@@ -42,7 +42,10 @@ func TestRequiredTotpLocksGrantsS3(t *testing.T) {
 	w := testkit.NewWorld(t)
 	seesHome(t, w, testkit.Processing, true)
 	save(t, w.App, w.Home, map[string]any{"requireTotp": true})
-	seesHome(t, w, testkit.Processing, false)
+	w.As(t, testkit.Processing, tests.ApiScenario{
+		Name: "list while locked", Method: http.MethodGet, URL: "/api/collections/establishments/records",
+		ExpectedStatus: 403, ExpectedContent: []string{`"code":"totp_required"`}, NotExpectedContent: []string{w.Home.Id},
+	}).Test(t)
 	if locked, _ := tenancy.LockedEstablishments(w.App, w.Users[testkit.Processing]); len(locked) != 1 || locked[0] != w.Home.Id {
 		t.Fatalf("locked establishments = %v", locked)
 	}

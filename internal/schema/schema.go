@@ -13,6 +13,8 @@ const (
 	AuditLog       = "audit_log"
 	Relationships  = "relationships"
 	Locks          = "locks"
+	TOTPSecrets    = "totp_secrets"
+	TOTPChallenges = "totp_challenges"
 	Directory      = "directory" // a plain table, not a collection
 )
 
