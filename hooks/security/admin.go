@@ -54,8 +54,8 @@ func (s *Service) accessOverview(e *core.RequestEvent) error {
 		items = append(items, item(u, m.GetString("profile"), kind))
 	}
 	var supportIDs []string
-	_ = e.App.DB().Select("DISTINCT user").From(schema.Grants).
-		Where(dbx.HashExp{"establishment": est.Id, "source": "support"}).Column(&supportIDs)
+	_ = e.App.DB().NewQuery("SELECT DISTINCT [[user]] FROM {{grants}} WHERE [[establishment]] = {:e} AND [[source]] = 'support'").
+		Bind(dbx.Params{"e": est.Id}).Column(&supportIDs)
 	for _, id := range supportIDs {
 		if u, err := e.App.FindRecordById(schema.Users, id); err == nil {
 			items = append(items, item(u, "support", "support"))

@@ -1,0 +1,251 @@
+package security_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+	"vigie/internal/totp"
+)
+
+// call runs one request against the world's app and decodes the JSON answer.
+func call(t *testing.T, w *testkit.World, method, url, token, body string, status int) map[string]any {
+	t.Helper()
+	var out map[string]any
+	headers := map[string]string{}
+	if token != "" {
+		headers["Authorization"] = token
+	}
+	(&tests.ApiScenario{Name: method + " " + url, Method: method, URL: url, Body: strings.NewReader(body), Headers: headers,
+		ExpectedStatus: status, ExpectedContent: []string{""}, TestAppFactory: w.Factory, DisableTestAppCleanup: true,
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			_ = json.NewDecoder(res.Body).Decode(&out)
+		}}).Test(t)
+	return out
+}
+
+// enrol turns TOTP on for a user through the routes and returns its secret,
+// a fresh token and the recovery codes.
+func enrol(t *testing.T, w *testkit.World, user *core.Record) (string, string, []string) {
+	t.Helper()
+	token := testkit.Token(t, user)
+	setup := call(t, w, http.MethodPost, "/api/vigie/totp/setup", token, "", 200)
+	secret := setup["secret"].(string)
+	if !strings.HasPrefix(setup["otpauthUrl"].(string), "otpauth://totp/Vigie:") || len(setup["qrPng"].(string)) < 100 {
+		t.Fatalf("setup = %v", setup)
+	}
+	code, _ := totp.Code(secret, time.Now())
+	confirmed := call(t, w, http.MethodPost, "/api/vigie/totp/confirm", token, `{"code":"`+code+`"}`, 200)
+	var codes []string
+	for _, c := range confirmed["recoveryCodes"].([]any) {
+		codes = append(codes, c.(string))
+	}
+	if len(codes) != 10 {
+		t.Fatalf("recovery codes = %v", codes)
+	}
+	return secret, confirmed["token"].(string), codes
+}
+
+func signIn(t *testing.T, w *testkit.World, email string, status int) map[string]any {
+	return call(t, w, http.MethodPost, "/api/collections/users/auth-with-password", "",
+		`{"identity":"`+email+`","password":"`+testkit.Password+`"}`, status)
+}
+
+// S1, S2: enrolment, then no token on password alone; the code (once), a
+// recovery code (once); sessions from before TOTP end.
+func TestTOTPSignInS2(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Feedback]
+	before := testkit.Token(t, user)
+	secret, fresh, codes := enrol(t, w, user)
+
+	if stored, _ := w.App.FindFirstRecordByData(schema.TOTPSecrets, "user", user.Id); strings.Contains(stored.GetString("sealedSecret"), secret) ||
+		strings.Contains(stored.GetString("recoveryHashes"), strings.ReplaceAll(codes[0], "-", "")) {
+		t.Fatal("the secret or a recovery code is stored in clear")
+	}
+	call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", before, "", 401)
+	call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", fresh, "", 200)
+
+	first := signIn(t, w, user.Email(), 401)
+	if first["token"] != nil || first["totpChallenge"] == nil {
+		t.Fatalf("password alone answered %v", first)
+	}
+	next, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second)) // the confirm used the current step
+	ok := call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+first["totpChallenge"].(string)+`","code":"`+next+`"}`, 200)
+	if ok["token"] == nil || ok["record"] == nil {
+		t.Fatalf("code answer = %v", ok)
+	}
+	replay := signIn(t, w, user.Email(), 401)
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+replay["totpChallenge"].(string)+`","code":"`+next+`"}`, 401)
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+replay["totpChallenge"].(string)+`","recoveryCode":"`+strings.ToUpper(codes[2])+`"}`, 200)
+	again := signIn(t, w, user.Email(), 401)
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+again["totpChallenge"].(string)+`","recoveryCode":"`+codes[2]+`"}`, 401)
+
+	if u, _ := w.App.FindRecordById(schema.Users, user.Id); u.GetString("lastLoginAt") == "" {
+		t.Fatal("lastLoginAt not set")
+	}
+	for action, want := range map[string]int64{"totp.enabled": 1, "auth.recovery_code_used": 1, "auth.signed_in": 2} {
+		n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": action, "actor": user.Id, "establishment": w.Home.Id})
+		if n != want {
+			t.Errorf("%s rows = %d, want %d", action, n, want)
+		}
+	}
+	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "auth.failed", "actor": user.Id}); n < 2 {
+		t.Errorf("failed attempts audited = %d", n)
+	}
+}
+
+// S1: a challenge dies after five wrong codes; an unknown challenge is refused.
+func TestChallengeDiesS1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Processing]
+	secret, _, _ := enrol(t, w, user)
+	c := signIn(t, w, user.Email(), 401)["totpChallenge"].(string)
+	for range 5 {
+		call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+c+`","code":"000000"}`, 401)
+	}
+	good, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second))
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+c+`","code":"`+good+`"}`, 401)
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"forged","code":"`+good+`"}`, 401)
+}
+
+// S1: disabling needs a valid code; a wrong one changes nothing.
+func TestDisableNeedsCodeS1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Delivery]
+	secret, token, _ := enrol(t, w, user)
+	call(t, w, http.MethodPost, "/api/vigie/totp/disable", token, `{"code":"123456"}`, 400)
+	if u, _ := w.App.FindRecordById(schema.Users, user.Id); !u.GetBool("totpEnabled") {
+		t.Fatal("a wrong code disabled TOTP")
+	}
+	code, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second))
+	call(t, w, http.MethodPost, "/api/vigie/totp/disable", token, `{"code":"`+code+`"}`, 204)
+	if u, _ := w.App.FindRecordById(schema.Users, user.Id); u.GetBool("totpEnabled") {
+		t.Fatal("TOTP still on")
+	}
+	signIn(t, w, user.Email(), 200)
+}
+
+// S3: members without TOTP get totp_required on the requiring
+// establishment's data and routes, and can still enrol.
+func TestRequiredTOTPS3(t *testing.T) {
+	w := testkit.NewWorld(t)
+	w.Home.Set("requireTotp", true)
+	if err := w.App.Save(w.Home); err != nil {
+		t.Fatal(err)
+	}
+	urls := []string{
+		"/api/collections/establishments/records/" + w.Home.Id,
+		"/api/collections/establishments/records",
+		"/api/collections/memberships/records",
+		"/api/collections/memberships/records/" + w.Memberships[testkit.Processing].Id,
+		"/api/collections/access_requests/records",
+		"/api/collections/audit_log/records",
+		"/api/collections/relationships/records",
+		"/api/vigie/establishments/" + w.Home.Id + "/access-overview",
+	}
+	for _, a := range []testkit.Actor{testkit.Admin, testkit.Processing, testkit.Collector} {
+		for _, u := range urls {
+			w.As(t, a, tests.ApiScenario{Name: u, Method: http.MethodGet, URL: u, ExpectedStatus: 403,
+				ExpectedContent: []string{`"code":"totp_required"`}, NotExpectedContent: []string{`"siret"`}}).Test(t)
+		}
+		w.As(t, a, tests.ApiScenario{Name: "can still enrol", Method: http.MethodPost, URL: "/api/vigie/totp/setup",
+			ExpectedStatus: 200, ExpectedContent: []string{`"otpauthUrl"`}}).Test(t)
+	}
+	w.As(t, testkit.Outsider, tests.ApiScenario{Name: "others are not affected", Method: http.MethodGet,
+		URL: "/api/collections/establishments/records", ExpectedStatus: 200, ExpectedContent: []string{w.Unrelated.Id}}).Test(t)
+	_, token, _ := enrol(t, w, w.Users[testkit.FullAccess])
+	(&tests.ApiScenario{Name: "enrolled: back in", Method: http.MethodGet, URL: "/api/collections/establishments/records/" + w.Home.Id,
+		Headers: map[string]string{"Authorization": token}, ExpectedStatus: 200, ExpectedContent: []string{w.Home.Id},
+		TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
+}
+
+// S4: the admin sees everyone with access; nobody else may look.
+func TestAccessOverviewS4(t *testing.T) {
+	w := testkit.NewWorld(t)
+	url := "/api/vigie/establishments/" + w.Home.Id + "/access-overview"
+	for _, a := range testkit.Actors {
+		status, want := 404, testkit.Body404
+		switch a {
+		case testkit.Admin, testkit.Operator:
+			status, want = 200, []string{`"kind":"collector"`, `"email":"feedback@home.test"`, `"passwordScore":`, `"totp":false`}
+		case testkit.Guest:
+			status, want = 401, []string{`"status":401`}
+		case testkit.FullAccess, testkit.Processing, testkit.ProcessingArchive, testkit.Feedback, testkit.Delivery, testkit.Collector:
+			status, want = 403, []string{`"status":403`}
+		}
+		w.As(t, a, tests.ApiScenario{Name: "overview", Method: http.MethodGet, URL: url, ExpectedStatus: status,
+			ExpectedContent: want, NotExpectedContent: []string{"support@vigie.test"}}).Test(t)
+	}
+	// The password's strength is estimated when it is set, never stored.
+	if u, _ := w.App.FindRecordById(schema.Users, w.Users[testkit.Admin].Id); u.GetInt("passwordScore") < 3 {
+		t.Fatalf("score of a long passphrase = %d", u.GetInt("passwordScore"))
+	}
+	weak := testkit.User(t, w.App, "weak@home.test")
+	weak.SetPassword("password1")
+	w.App.Save(weak)
+	if u, _ := w.App.FindRecordById(schema.Users, weak.Id); u.GetInt("passwordScore") > 1 {
+		t.Fatalf("score of password1 = %d", u.GetInt("passwordScore"))
+	}
+}
+
+// S5: support sees nothing until the admin grants it, until a date, and at
+// once nothing after; every read is audited.
+func TestSupportAccessS5(t *testing.T) {
+	w := testkit.NewWorld(t)
+	url := "/api/vigie/establishments/" + w.Home.Id + "/support-access"
+	collections := []string{"establishments", "memberships", "access_requests", "audit_log", "relationships"}
+	seesHome := func(want bool) {
+		t.Helper()
+		content, not := []string{`"items":[`}, []string{w.Home.Id}
+		if want {
+			content, not = []string{w.Home.Id}, nil
+		}
+		w.As(t, testkit.Support, tests.ApiScenario{Name: "support lists establishments", Method: http.MethodGet,
+			URL: "/api/collections/establishments/records", ExpectedStatus: 200, ExpectedContent: content, NotExpectedContent: not}).Test(t)
+	}
+	for _, c := range collections {
+		w.As(t, testkit.Support, tests.ApiScenario{Name: "no grant: " + c, Method: http.MethodGet,
+			URL: "/api/collections/" + c + "/records", ExpectedStatus: 200, ExpectedContent: []string{`"items":[]`}}).Test(t)
+	}
+	for _, a := range []testkit.Actor{testkit.FullAccess, testkit.Support} {
+		w.As(t, a, tests.ApiScenario{Name: "not theirs to grant", Method: http.MethodPut, URL: url,
+			Body: strings.NewReader(`{"enabled":true}`), ExpectedStatus: map[testkit.Actor]int{testkit.FullAccess: 403, testkit.Support: 404}[a],
+			ExpectedContent: []string{`"status":`}}).Test(t)
+	}
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "a date in the past", Method: http.MethodPut, URL: url,
+		Body: strings.NewReader(`{"enabled":true,"until":"2001-01-01 00:00:00Z"}`), ExpectedStatus: 400, ExpectedContent: []string{`"until":{`}}).Test(t)
+	until := time.Now().Add(48 * time.Hour).UTC().Format("2006-01-02 15:04:05.000Z")
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "grant", Method: http.MethodPut, URL: url,
+		Body: strings.NewReader(`{"enabled":true,"until":"` + until + `"}`), ExpectedStatus: 200, ExpectedContent: []string{`"enabled":true`}}).Test(t)
+	seesHome(true)
+	w.As(t, testkit.Support, tests.ApiScenario{Name: "support reads Home", Method: http.MethodGet,
+		URL: "/api/collections/establishments/records/" + w.Home.Id, ExpectedStatus: 200, ExpectedContent: []string{w.Home.Id}}).Test(t)
+	w.As(t, testkit.Support, tests.ApiScenario{Name: "but not its members (My company is the admin's)", Method: http.MethodGet,
+		URL: "/api/collections/memberships/records", ExpectedStatus: 200, ExpectedContent: []string{`"items":[]`}}).Test(t)
+	w.As(t, testkit.Support, tests.ApiScenario{Name: "but writes nothing", Method: http.MethodPatch,
+		URL: "/api/collections/establishments/records/" + w.Home.Id, Body: strings.NewReader(`{"name":"x"}`),
+		ExpectedStatus: 404, ExpectedContent: testkit.Body404}).Test(t)
+	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "support.read", "establishment": w.Home.Id}); n < 2 {
+		t.Fatalf("support reads audited = %d", n)
+	}
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "overview lists support while granted", Method: http.MethodGet,
+		URL: "/api/vigie/establishments/" + w.Home.Id + "/access-overview", ExpectedStatus: 200,
+		ExpectedContent: []string{`"kind":"support"`, "support@vigie.test"}}).Test(t)
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "revoke", Method: http.MethodPut, URL: url,
+		Body: strings.NewReader(`{"enabled":false}`), ExpectedStatus: 200, ExpectedContent: []string{`"enabled":false`}}).Test(t)
+	seesHome(false)
+	for action, want := range map[string]int64{"support.enabled": 1, "support.disabled": 1} {
+		if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": action, "establishment": w.Home.Id}); n != want {
+			t.Errorf("%s rows = %d", action, n)
+		}
+	}
+}
