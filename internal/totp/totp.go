@@ -25,7 +25,9 @@ var opts = totp.ValidateOpts{Period: Period, Skew: 0, Digits: otp.DigitsSix, Alg
 func Step(t time.Time) int64 { return t.Unix() / Period }
 
 // Code is the code of secret at t.
-func Code(secret string, t time.Time) (string, error) { return totp.GenerateCodeCustom(secret, t, opts) }
+func Code(secret string, t time.Time) (string, error) {
+	return totp.GenerateCodeCustom(secret, t, opts)
+}
 
 // Verify checks code against secret at now, one step of drift either way,
 // and refuses steps at or before lastStep (a replay). It returns the step
