@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"vigie/internal/browsertest"
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+	"vigie/internal/totp"
+)
+
+// S1, S2, P2: a user enrols on the security page with the code computed from
+// the secret shown, signs out, and signs back in with a TOTP code.
+func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "feedback@home.test", testkit.Password, "#request-section")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/security.html"),
+		chromedp.WaitVisible(chromedp.CSS("#totp-setup")),
+		chromedp.Click(chromedp.CSS("#totp-setup")),
+		chromedp.WaitVisible(chromedp.CSS("#totp-qr")),
+	)
+	browsertest.WaitFor(t, ctx, `document.getElementById("totp-qr").naturalWidth > 0`)
+	secret := browsertest.Text(t, ctx, "#totp-secret")
+	code, _ := totp.Code(secret, time.Now())
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#totp-confirm [name=code]`), code),
+		chromedp.Click(chromedp.CSS(`#totp-confirm button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#recovery-codes li")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-totp="on"]`)),
+	)
+	if u, _ := w.App.FindAuthRecordByEmail(schema.Users, "feedback@home.test"); !u.GetBool("totpEnabled") {
+		t.Fatal("TOTP is not on")
+	}
+	browsertest.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#signin")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "feedback@home.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testkit.Password),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#totp-step")),
+	)
+	if token, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem("vigie.token") || ""`)); token != "" {
+		t.Fatal("a token was stored on password alone")
+	}
+	next, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second)) // the confirmation used this step
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#totp-code"), next),
+		chromedp.Click(chromedp.CSS("#totp-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#request-section")),
+	)
+}
+
+// S4, S5, P2: the admin's GDPR tab: everyone with access, and support access
+// turned on.
+func TestGDPRTabS5(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#members tbody tr")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/gdpr.html"),
+		chromedp.WaitVisible(chromedp.CSS(`#overview tr[data-kind="collector"]`)),
+		chromedp.Click(chromedp.CSS(`#support [name=enabled]`)),
+		chromedp.Click(chromedp.CSS(`#support button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#overview tr[data-kind="support"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#audit tr[data-action="support.enabled"]`)),
+	)
+	home, _ := w.App.FindRecordById(schema.Establishments, w.Home.Id)
+	if !home.GetBool("supportAccess") || !strings.Contains(browsertest.Text(t, ctx, "#overview"), "support@vigie.test") {
+		t.Fatal("support access is not on")
+	}
+}

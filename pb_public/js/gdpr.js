@@ -1,0 +1,52 @@
+// GDPR tab (S4, S5, S6), for an establishment's admins: support access,
+// everyone with access, and the audit log.
+"use strict";
+
+let adminOf = [];
+
+async function show() {
+  const id = document.getElementById("establishment").value;
+  if (!id) return;
+  const [est, overview, audit] = await Promise.all([
+    api("GET", `/api/collections/establishments/records/${id}`),
+    api("GET", `/api/vigie/establishments/${id}/access-overview`),
+    records("audit_log", { filter: `establishment = ${pbString(id)}`, sort: "-created", perPage: "50" }),
+  ]);
+  const form = document.getElementById("support");
+  form.enabled.checked = !!est.supportAccess;
+  form.until.value = (est.supportUntil || "").slice(0, 10);
+  document.querySelector("#overview tbody").replaceChildren(...overview.items.map((i) => el("tr", { dataset: { email: i.user.email, kind: i.kind } },
+    el("td", {}, `${i.user.firstName} ${i.user.lastName}`.trim()), el("td", {}, i.user.email), el("td", {}, i.profile),
+    el("td", {}, i.kind), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, (i.lastLogin || "").slice(0, 16)))));
+  document.querySelector("#audit tbody").replaceChildren(...audit.items.map((a) => el("tr", { dataset: { action: a.action } },
+    el("td", {}, a.created.slice(0, 19)), el("td", {}, a.action), el("td", {}, a.actorEmail || a.actor))));
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  if (!requireSignIn()) return;
+  document.getElementById("whoami").textContent = auth.user.email;
+  document.getElementById("signout").addEventListener("click", signOut);
+  document.getElementById("establishment").addEventListener("change", () => show().catch((err) => flash(errorText(err), true)));
+  document.getElementById("support").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    const body = { enabled: f.enabled.checked };
+    if (f.enabled.checked && f.until.value) body.until = f.until.value + " 23:59:59.000Z";
+    try {
+      await api("PUT", `/api/vigie/establishments/${document.getElementById("establishment").value}/support-access`, body);
+      flash(t("company.saved"));
+      await show();
+    } catch (err) {
+      flash(errorText(err), true);
+    }
+  });
+  try {
+    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)} && profile = "admin"`, expand: "establishment" });
+    adminOf = res.items;
+    document.getElementById("establishment").replaceChildren(...adminOf.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
+    await show();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signOut();
+    flash(errorText(err), true);
+  }
+});
