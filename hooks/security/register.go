@@ -38,6 +38,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s.bindSignIn(app)
 	s.bindPasswordScore(app)
 	s.bindSupportReads(app)
+	s.bindRequireTOTPGuard(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.App = se.App
 		se.Router.BindFunc(s.requireTOTP)
@@ -61,4 +62,5 @@ func (s *Service) secrets() (*secretbox.Box, error) {
 		s.box, s.boxErr = secretbox.New(key)
 	})
 	return s.box, s.boxErr
+
 }

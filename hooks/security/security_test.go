@@ -157,6 +157,12 @@ func TestRequiredTOTPS3(t *testing.T) {
 			w.As(t, a, tests.ApiScenario{Name: u, Method: http.MethodGet, URL: u, ExpectedStatus: 403,
 				ExpectedContent: []string{`"code":"totp_required"`}, NotExpectedContent: []string{`"siret"`}}).Test(t)
 		}
+		for _, route := range []string{"/members", "/suppliers", "/suppliers/import"} {
+			w.As(t, a, tests.ApiScenario{Name: "POST " + route, Method: http.MethodPost, URL: "/api/vigie/establishments/" + w.Home.Id + route,
+				Body: strings.NewReader(`{}`), ExpectedStatus: 403, ExpectedContent: []string{`"code":"totp_required"`}}).Test(t)
+		}
+		w.As(t, a, tests.ApiScenario{Name: "PATCH Home", Method: http.MethodPatch, URL: "/api/collections/establishments/records/" + w.Home.Id,
+			Body: strings.NewReader(`{"name":"x"}`), ExpectedStatus: 403, ExpectedContent: []string{`"code":"totp_required"`}}).Test(t)
 		w.As(t, a, tests.ApiScenario{Name: "can still enrol", Method: http.MethodPost, URL: "/api/vigie/totp/setup",
 			ExpectedStatus: 200, ExpectedContent: []string{`"otpauthUrl"`}}).Test(t)
 	}
@@ -202,7 +208,7 @@ func TestAccessOverviewS4(t *testing.T) {
 func TestSupportAccessS5(t *testing.T) {
 	w := testkit.NewWorld(t)
 	url := "/api/vigie/establishments/" + w.Home.Id + "/support-access"
-	collections := []string{"establishments", "memberships", "access_requests", "audit_log", "relationships"}
+	collections := []string{"establishments", "memberships", "access_requests", "audit_log", "relationships", "locks", "notifications"}
 	seesHome := func(want bool) {
 		t.Helper()
 		content, not := []string{`"items":[`}, []string{w.Home.Id}
@@ -247,5 +253,55 @@ func TestSupportAccessS5(t *testing.T) {
 		if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": action, "establishment": w.Home.Id}); n != want {
 			t.Errorf("%s rows = %d", action, n)
 		}
+	}
+}
+
+// S3: requiring 2FA needs it on the admin's own account first.
+func TestRequireTOTPNeedsOwnS3(t *testing.T) {
+	w := testkit.NewWorld(t)
+	url := "/api/collections/establishments/records/" + w.Home.Id
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "without TOTP", Method: http.MethodPatch, URL: url,
+		Body: strings.NewReader(`{"requireTotp":true}`), ExpectedStatus: 400, ExpectedContent: []string{`"requireTotp":{"code":"validation_totp_first"`}}).Test(t)
+	_, token, _ := enrol(t, w, w.Users[testkit.Admin])
+	(&tests.ApiScenario{Name: "with TOTP", Method: http.MethodPatch, URL: url, Body: strings.NewReader(`{"requireTotp":true}`),
+		Headers: map[string]string{"Authorization": token}, ExpectedStatus: 200, ExpectedContent: []string{`"requireTotp":true`},
+		TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
+}
+
+// S2: the one-time-password path stops at the challenge too, if the operator
+// ever turns it on in the dashboard.
+func TestOTPPathChallengedS2(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Processing]
+	enrol(t, w, user)
+	users, _ := w.App.FindCollectionByNameOrId(schema.Users)
+	users.OTP.Enabled = true
+	if err := w.App.Save(users); err != nil {
+		t.Fatal(err)
+	}
+	otp := core.NewOTP(w.App)
+	otp.SetCollectionRef(users.Id)
+	otp.SetRecordRef(user.Id)
+	otp.SetPassword("12345678")
+	if err := w.App.Save(otp); err != nil {
+		t.Fatal(err)
+	}
+	password := "12345678"
+	out := call(t, w, http.MethodPost, "/api/collections/users/auth-with-otp", "", `{"otpId":"`+otp.Id+`","password":"`+password+`"}`, 401)
+	if out["token"] != nil || out["totpChallenge"] == nil {
+		t.Fatalf("OTP sign-in answered %v", out)
+	}
+}
+
+// S7: the code route is rate-limited.
+func TestTOTPRateLimitS7(t *testing.T) {
+	w := testkit.NewWorld(t)
+	testkit.RateLimited(w.App)
+	for i := 1; i <= 6; i++ {
+		status := 401
+		if i == 6 {
+			status = 429
+		}
+		call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"x","code":"000000"}`, status)
 	}
 }
