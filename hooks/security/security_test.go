@@ -305,3 +305,24 @@ func TestTOTPRateLimitS7(t *testing.T) {
 		call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"x","code":"000000"}`, status)
 	}
 }
+
+// S1: a challenge expires: past its time the right code opens nothing.
+func TestChallengeExpiresS1(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.ProcessingArchive]
+	secret, _, _ := enrol(t, w, user)
+	c := signIn(t, w, user.Email(), 401)["totpChallenge"].(string)
+	rec, err := w.App.FindFirstRecordByData(schema.TOTPChallenges, "user", user.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("expiresAt", time.Now().Add(-time.Second))
+	if err := w.App.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second))
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+c+`","code":"`+good+`"}`, 401)
+	if n, _ := w.App.CountRecords(schema.TOTPChallenges, dbx.HashExp{"user": user.Id}); n != 0 {
+		t.Fatal("an expired challenge was kept")
+	}
+}
