@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/documents"
 	"vigie/hooks/locks"
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
@@ -25,5 +26,6 @@ func Register(app core.App, cfg *config.Config) {
 	network.Register(app, cfg)
 	locks.Register(app, cfg, time.Now)
 	security.Register(app, cfg, time.Now)
+	documents.Register(app, cfg, time.Now)
 	pages.Register(app)
 }

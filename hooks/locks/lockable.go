@@ -17,8 +17,7 @@ type Lockable struct {
 	Establishments func(record *core.Record) []string
 }
 
-// lockables lists the lockable collections (K1); documents join them with
-// issue 4, one entry here.
+// lockables lists the lockable collections (K1).
 var lockables = map[string]Lockable{
 	schema.Establishments: {
 		CanEdit: func(app core.App, userID string, r *core.Record) bool {
@@ -34,5 +33,13 @@ var lockables = map[string]Lockable{
 				tenancy.Holds(app, userID, r.GetString("supplier"), profiles.Manage)
 		},
 		Establishments: func(r *core.Record) []string { return []string{r.GetString("customer"), r.GetString("supplier")} },
+	},
+	// Document details (dates) are edited by the supplier's members who
+	// handle documents.
+	schema.Documents: {
+		CanEdit: func(app core.App, userID string, r *core.Record) bool {
+			return tenancy.Holds(app, userID, r.GetString("supplier"), profiles.HandleDocuments)
+		},
+		Establishments: func(r *core.Record) []string { return []string{r.GetString("supplier")} },
 	},
 }

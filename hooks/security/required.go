@@ -20,6 +20,7 @@ var establishmentOf = map[string]func(*core.Record) []string{
 	schema.AccessRequests: func(r *core.Record) []string { return []string{r.GetString("establishment")} },
 	schema.AuditLog:       func(r *core.Record) []string { return []string{r.GetString("establishment")} },
 	schema.Relationships:  func(r *core.Record) []string { return []string{r.GetString("customer"), r.GetString("supplier")} },
+	schema.Documents:      func(r *core.Record) []string { return []string{r.GetString("supplier")} },
 }
 
 // errTOTPRequired is the clear answer of S3.

@@ -33,12 +33,18 @@ func syncGrants(app core.App, membership *core.Record) error {
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"membership": membership.Id}).Execute(); err != nil {
 		return fmt.Errorf("tenancy: grants: unable to clear: %w", err)
 	}
+	if err := clearAccess(app, dbx.HashExp{"membership": membership.Id}); err != nil {
+		return err
+	}
 	// S3: until its user enrols in TOTP, the membership of an establishment
 	// requiring it opens nothing, lists included.
 	if totpLocked(est, user) {
 		return nil
 	}
 	if err := syncMemberPartnerGrants(app, membership, est, user); err != nil {
+		return err
+	}
+	if err := memberOwnAccess(app, membership, est, user); err != nil {
 		return err
 	}
 	for _, g := range profiles.Grants(matrixInput(membership, est)) {
@@ -61,6 +67,9 @@ func syncSupportGrants(app core.App, est *core.Record) error {
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"establishment": est.Id, "source": sourceSupport}).Execute(); err != nil {
 		return fmt.Errorf("tenancy: support grants: unable to clear: %w", err)
 	}
+	if err := clearAccess(app, dbx.HashExp{"support": est.Id}); err != nil {
+		return err
+	}
 	until := est.GetDateTime("supportUntil")
 	if !est.GetBool("supportAccess") || (!until.IsZero() && !until.Time().After(time.Now())) {
 		return nil
@@ -75,6 +84,9 @@ func syncSupportGrants(app core.App, est *core.Record) error {
 				source: sourceSupport, expiresAt: until}); err != nil {
 				return err
 			}
+		}
+		if err := supportAccess(app, u.Id, est); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -135,6 +147,9 @@ func syncUserGrants(app core.App, user *core.Record) error {
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"user": user.Id, "source": sourceSupport}).Execute(); err != nil {
 		return err
 	}
+	if err := clearAccess(app, dbx.And(dbx.HashExp{"user": user.Id}, dbx.NewExp("support != ''"))); err != nil {
+		return err
+	}
 	if !user.GetBool("support") {
 		return nil
 	}
@@ -160,6 +175,18 @@ func DeleteExpiredSupportGrants(app core.App, userID string, now time.Time) erro
 		dbx.NewExp("expiresAt != '' AND expiresAt <= {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)}))
 	if userID != "" {
 		where = dbx.And(where, dbx.HashExp{"user": userID})
+	}
+	var expired []struct {
+		User          string `db:"user"`
+		Establishment string `db:"establishment"`
+	}
+	if err := app.DB().Select("user", "establishment").Distinct(true).From(schema.Grants).Where(where).All(&expired); err != nil {
+		return err
+	}
+	for _, x := range expired {
+		if err := clearAccess(app, dbx.HashExp{"user": x.User, "support": x.Establishment}); err != nil {
+			return err
+		}
 	}
 	_, err := app.DB().Delete(schema.Grants, where).Execute()
 	return err

@@ -24,6 +24,9 @@ func SyncRelationshipGrants(app core.App, rel *core.Record) error {
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"relationship": rel.Id}).Execute(); err != nil {
 		return fmt.Errorf("tenancy: partner grants: unable to clear: %w", err)
 	}
+	if err := clearAccess(app, dbx.HashExp{"relationship": rel.Id}); err != nil {
+		return err
+	}
 	if rel.GetString("status") != schema.RelationshipActive {
 		return nil
 	}
@@ -119,8 +122,11 @@ func grantPartner(app core.App, m, est, user, rel *core.Record) error {
 	default:
 		return nil
 	}
-	return saveGrant(app, grantRow{membership: m.Id, user: user.Id, establishment: other,
-		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation})
+	if err := saveGrant(app, grantRow{membership: m.Id, user: user.Id, establishment: other,
+		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation}); err != nil {
+		return err
+	}
+	return relationshipAccess(app, m, est, user, rel, customerSide)
 }
 
 // bindRelationships keeps partner grants in step with every relationship

@@ -14,6 +14,7 @@ func Register(app core.App, cfg *config.Config) {
 	bindEstablishments(app)
 	bindMemberships(app)
 	bindRelationships(app)
+	bindRequirements(app)
 	bindAccessRequests(app, cfg)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := syncSignupRule(se.App, cfg); err != nil {

@@ -24,6 +24,9 @@ type Config struct {
 	EncryptionKey string
 	// UploadLimitMB bounds one uploaded document.
 	UploadLimitMB int
+	// ExpiringDays is the window before a document's last valid day in
+	// which it is "expiring" (D5).
+	ExpiringDays int
 	// LockTimeout is how long a record lock lasts (K2).
 	LockTimeout time.Duration
 	// ReminderSchedule is the cron expression of the reminder run (R1).
@@ -54,6 +57,7 @@ func Default() Config {
 		PublicURL:        "http://127.0.0.1:8090",
 		SMTP:             SMTP{Port: 587, Sender: "vigie@localhost", SenderName: "Vigie"},
 		UploadLimitMB:    10,
+		ExpiringDays:     30,
 		LockTimeout:      4 * time.Hour,
 		ReminderSchedule: "0 7 * * *",
 		TimeZone:         "Europe/Paris",
@@ -80,6 +84,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_MAIL_FROM_NAME", "mail-from-name", "sender name of Vigie's emails", &c.SMTP.SenderName},
 		{"VIGIE_ENCRYPTION_KEY", "encryption-key", "32-byte key (64 hex digits) encrypting TOTP secrets; generated into pb_data when empty", &c.EncryptionKey},
 		{"VIGIE_UPLOAD_LIMIT_MB", "upload-limit-mb", "largest accepted document, in MB", &c.UploadLimitMB},
+		{"VIGIE_EXPIRING_DAYS", "expiring-days", "days before a document's end date in which it counts as expiring", &c.ExpiringDays},
 		{"VIGIE_LOCK_TIMEOUT", "lock-timeout", "how long a record lock lasts", &c.LockTimeout},
 		{"VIGIE_REMINDER_SCHEDULE", "reminder-schedule", "cron expression of the reminder run", &c.ReminderSchedule},
 		{"VIGIE_TIMEZONE", "timezone", "time zone of the scheduler", &c.TimeZone},

@@ -16,6 +16,10 @@ const (
 	TOTPSecrets    = "totp_secrets"
 	TOTPChallenges = "totp_challenges"
 	Directory      = "directory" // a plain table, not a collection
+	DocumentTypes  = "document_types"
+	Requirements   = "requirements"
+	Documents      = "documents"
+	DocumentAccess = "document_access"
 )
 
 // Relationship statuses.
@@ -40,3 +44,19 @@ const (
 // UserSecurityFields are set by the server or the operator, never by the
 // user through the API (issue 5).
 var UserSecurityFields = []string{"support", "totpEnabled", "passwordScore", "lastLoginAt", "verified"}
+
+// Document type kinds (D1).
+const (
+	KindLegal     = "legal"
+	KindSpecific  = "specific"
+	KindFinancial = "financial"
+)
+
+// Document statuses (D5, D6).
+const (
+	StatusValid      = "valid"
+	StatusExpiring   = "expiring"
+	StatusExpired    = "expired"
+	StatusSuperseded = "superseded"
+	StatusMissing    = "missing" // a requirement with no current document
+)

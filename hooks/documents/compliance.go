@@ -1,0 +1,153 @@
+package documents
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"vigie/hooks/tenancy"
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+)
+
+// ComplianceItem is one (supplier, type) cell of a customer's dashboard (D5).
+type ComplianceItem struct {
+	Supplier   Party  `json:"supplier"`
+	Type       Kind   `json:"type"`
+	Status     string `json:"status"`
+	ValidUntil string `json:"validUntil"`
+	// Document is the current version's id; empty when missing, or when
+	// the caller may not see bank details.
+	Document string `json:"document"`
+}
+
+// Party names an establishment in an answer.
+type Party struct {
+	ID    string `json:"id" db:"id"`
+	SIRET string `json:"siret" db:"siret"`
+	Name  string `json:"name" db:"name"`
+}
+
+// Kind names a document type in an answer.
+type Kind struct {
+	ID   string `json:"id"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// Compliance is the answer of GET /api/vigie/establishments/{id}/compliance.
+type Compliance struct {
+	Items   []ComplianceItem `json:"items"`
+	Summary map[string]int   `json:"summary"`
+}
+
+func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
+	se.Router.GET("/api/vigie/establishments/{id}/compliance", func(e *core.RequestEvent) error {
+		customer, err := tenancy.RequireCapability(e, e.Request.PathValue("id"), profiles.SeeReports)
+		if err != nil {
+			return err
+		}
+		userID := ""
+		financial := e.HasSuperuserAuth()
+		if !financial {
+			userID = e.Auth.Id
+			financial = tenancy.Holds(e.App, userID, customer.Id, profiles.SeeFinancial)
+		}
+		out, err := s.Compliance(e.App, customer.Id, userID, e.Request.URL.Query().Get("supplier"), financial)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		return e.JSON(http.StatusOK, out)
+	})
+}
+
+// Compliance computes the status of every type customer collects from each
+// supplier that userID sees (every active one when userID is empty; an
+// adviser's assigned ones, T7), optionally one supplier only.
+func (s *Service) Compliance(app core.App, customer, userID, onlySupplier string, financial bool) (*Compliance, error) {
+	suppliers, err := visibleSuppliers(app, customer, userID, onlySupplier)
+	if err != nil {
+		return nil, err
+	}
+	out := &Compliance{Items: []ComplianceItem{}, Summary: map[string]int{
+		schema.StatusValid: 0, schema.StatusExpiring: 0, schema.StatusExpired: 0, schema.StatusMissing: 0}}
+	typeCache := map[string]*core.Record{}
+	today := s.today()
+	for _, sup := range suppliers {
+		collected, err := tenancy.CollectedTypes(app, customer, sup.ID)
+		if err != nil {
+			return nil, err
+		}
+		current, err := currentBySupplier(app, sup.ID, customer)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range collected {
+			t, ok := typeCache[c.ID]
+			if !ok {
+				if t, err = app.FindRecordById(schema.DocumentTypes, c.ID); err != nil {
+					return nil, err
+				}
+				typeCache[c.ID] = t
+			}
+			item := ComplianceItem{Supplier: sup, Status: schema.StatusMissing,
+				Type: Kind{ID: t.Id, Code: t.GetString("code"), Name: t.GetString("name"), Kind: t.GetString("kind")}}
+			if doc, ok := current[c.ID]; ok {
+				item.Status = StatusOn(doc.ValidUntil, today, s.Cfg.ExpiringDays)
+				if !doc.ValidUntil.IsZero() {
+					item.ValidUntil = string(dayOf(doc.ValidUntil))
+				}
+				if c.Kind != schema.KindFinancial || financial {
+					item.Document = doc.ID
+				}
+			}
+			out.Summary[item.Status]++
+			out.Items = append(out.Items, item)
+		}
+	}
+	return out, nil
+}
+
+// visibleSuppliers lists customer's active suppliers the user sees through
+// a partner grant, or all of them for the operator.
+func visibleSuppliers(app core.App, customer, userID, only string) ([]Party, error) {
+	q := app.DB().Select("e.id", "e.siret", "e.name").Distinct(true).From(schema.Relationships+" r").
+		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = r.supplier")).
+		Where(dbx.HashExp{"r.customer": customer, "r.status": schema.RelationshipActive}).
+		OrderBy("e.name", "e.id")
+	if userID != "" {
+		q = q.InnerJoin(schema.Grants+" g", dbx.NewExp("g.relationship = r.id AND g.user = {:u}", dbx.Params{"u": userID}))
+	}
+	if only != "" {
+		q = q.AndWhere(dbx.HashExp{"r.supplier": only})
+	}
+	var out []Party
+	return out, q.All(&out)
+}
+
+type currentDoc struct {
+	ID         string         `db:"id"`
+	Type       string         `db:"type"`
+	ValidUntil types.DateTime `db:"validUntil"`
+}
+
+// currentBySupplier maps each type to supplier's current version for
+// customer: shared documents and those addressed to it.
+func currentBySupplier(app core.App, supplier, customer string) (map[string]currentDoc, error) {
+	var docs []currentDoc
+	err := app.DB().Select("id", "type", "validUntil").From(schema.Documents).
+		Where(dbx.NewExp("supplier = {:s} AND status != 'superseded' AND (addressee = '' OR addressee = {:c})",
+			dbx.Params{"s": supplier, "c": customer})).
+		OrderBy("created").All(&docs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]currentDoc, len(docs))
+	for _, d := range docs {
+		out[d.Type] = d // the latest wins
+	}
+	return out, nil
+}

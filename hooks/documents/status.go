@@ -1,0 +1,87 @@
+package documents
+
+import (
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"vigie/internal/schema"
+)
+
+// day is a calendar date in the portal's time zone, as "2006-01-02".
+type day string
+
+const dayLayout = "2006-01-02"
+
+// today is the current date where the portal runs (the scheduler's zone).
+func (s *Service) today() day {
+	loc, err := time.LoadLocation(s.Cfg.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return day(s.Now().In(loc).Format(dayLayout))
+}
+
+// dayOf is the date a validity bound names; dates are stored at midnight UTC.
+func dayOf(t types.DateTime) day { return day(t.Time().UTC().Format(dayLayout)) }
+
+func (d day) addDays(n int) day {
+	t, _ := time.Parse(dayLayout, string(d))
+	return day(t.AddDate(0, 0, n).Format(dayLayout))
+}
+
+// StatusOn says where a document valid until validUntil stands on today: a
+// document is valid through its last day, expiring within windowDays of it,
+// expired after it; with no end date it stays valid (D5).
+func StatusOn(validUntil types.DateTime, today day, windowDays int) string {
+	if validUntil.IsZero() {
+		return schema.StatusValid
+	}
+	last := dayOf(validUntil)
+	switch {
+	case last < today:
+		return schema.StatusExpired
+	case last <= today.addDays(windowDays):
+		return schema.StatusExpiring
+	}
+	return schema.StatusValid
+}
+
+// applyStatus sets a document's status and archive flag from its dates: a
+// superseded or expired document is in the archive (matrix, D6).
+func (s *Service) applyStatus(doc *core.Record) {
+	if doc.GetString("status") != schema.StatusSuperseded {
+		doc.Set("status", StatusOn(doc.GetDateTime("validUntil"), s.today(), s.Cfg.ExpiringDays))
+	}
+	status := doc.GetString("status")
+	doc.Set("archived", status == schema.StatusSuperseded || status == schema.StatusExpired)
+}
+
+// Sweep moves the current documents whose status the calendar changed:
+// valid ones entering the expiring window, and those past their last day.
+// It reads the partial index of current documents by date, so it costs
+// what is due, not the table. It returns how many documents changed.
+func (s *Service) Sweep(app core.App) (int, error) {
+	today := s.today()
+	horizon := today.addDays(s.Cfg.ExpiringDays + 1) // strictly before: the window's last day included
+	due, err := app.FindAllRecords(schema.Documents,
+		dbx.NewExp("archived = FALSE AND validUntil != '' AND validUntil < {:horizon}", dbx.Params{"horizon": string(horizon)}))
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, doc := range due {
+		before := doc.GetString("status")
+		s.applyStatus(doc)
+		if doc.GetString("status") == before {
+			continue
+		}
+		if err := app.Save(doc); err != nil {
+			return changed, err
+		}
+		changed++
+	}
+	return changed, nil
+}

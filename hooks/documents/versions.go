@@ -1,0 +1,72 @@
+package documents
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/hooks/tenancy"
+	"vigie/internal/audience"
+	"vigie/internal/schema"
+)
+
+// onCreate runs on every document save, whatever its path: the new version
+// supersedes the current one of the same supplier, type and addressee (D6),
+// in one transaction with it.
+func (s *Service) onCreate(e *core.RecordEvent) error {
+	return tenancy.InTransaction(&e.App, func(tx core.App) error {
+		doc := e.Record
+		previous, err := currentVersions(tx, doc.GetString("supplier"), doc.GetString("type"), doc.GetString("addressee"))
+		if err != nil {
+			return err
+		}
+		for _, p := range previous {
+			p.Set("status", schema.StatusSuperseded)
+			if err := tx.Save(p); err != nil {
+				return err
+			}
+			doc.Set("replaces", p.Id)
+		}
+		if err := s.prepare(tx, doc); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
+
+// onUpdate keeps status, archive flag and keys true to the saved fields.
+func (s *Service) onUpdate(e *core.RecordEvent) error {
+	if err := s.prepare(e.App, e.Record); err != nil {
+		return err
+	}
+	return e.Next()
+}
+
+// prepare sets what the server decides about a document: its status and
+// archive flag by date, and its audience keys.
+func (s *Service) prepare(app core.App, doc *core.Record) error {
+	s.applyStatus(doc)
+	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
+	if err != nil {
+		return err
+	}
+	access, supplier, owner := audience.Document{
+		Supplier:   doc.GetString("supplier"),
+		Type:       docType.Id,
+		Addressee:  doc.GetString("addressee"),
+		UploadedBy: doc.GetString("uploadedBy"),
+		Financial:  docType.GetString("kind") == schema.KindFinancial,
+		Archived:   doc.GetBool("archived"),
+	}.Keys()
+	doc.Set("accessKey", access)
+	doc.Set("supplierKey", supplier)
+	doc.Set("ownerKey", owner)
+	return nil
+}
+
+// currentVersions finds the documents a new version of (supplier, type,
+// addressee) supersedes: normally one.
+func currentVersions(app core.App, supplier, docType, addressee string) ([]*core.Record, error) {
+	return app.FindAllRecords(schema.Documents,
+		dbx.HashExp{"supplier": supplier, "type": docType, "addressee": addressee},
+		dbx.NewExp("status != 'superseded'")) // literal: the partial index's condition
+}
