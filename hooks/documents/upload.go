@@ -69,7 +69,7 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 	}
 	doc.Set("status", "")
 	doc.Set("replaces", "")
-	if err := s.defaultDates(doc, docType); err != nil {
+	if err := checkDateOrder(doc); err != nil {
 		return err
 	}
 	return e.Next()
@@ -233,7 +233,11 @@ func collects(app core.App, customer, supplier, docType string) (bool, error) {
 
 // defaultDates fills what the uploader left out: valid from today, until the
 // end of the type's validity period (D1), and refuses an end before the start.
-func (s *Service) defaultDates(doc, docType *core.Record) error {
+func (s *Service) defaultDates(app core.App, doc *core.Record) error {
+	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
+	if err != nil {
+		return fieldError("type", "validation_unknown_type", "Choose a document type.")
+	}
 	from := doc.GetDateTime("validFrom")
 	if from.IsZero() {
 		t, _ := time.Parse(dayLayout, string(s.today()))

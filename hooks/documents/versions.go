@@ -15,6 +15,9 @@ import (
 func (s *Service) onCreate(e *core.RecordEvent) error {
 	return tenancy.InTransaction(&e.App, func(tx core.App) error {
 		doc := e.Record
+		if err := s.defaultDates(tx, doc); err != nil {
+			return err
+		}
 		previous, err := currentVersions(tx, doc.GetString("supplier"), doc.GetString("type"), doc.GetString("addressee"))
 		if err != nil {
 			return err

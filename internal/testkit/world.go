@@ -137,3 +137,6 @@ var Body404 = []string{`"status":404`}
 
 // EmptyList is a list that a rule filtered to nothing.
 var EmptyList = []string{`"items":[]`}
+
+// Operator is the world's superuser record.
+func (w *World) Operator() *core.Record { return w.operator }

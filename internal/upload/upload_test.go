@@ -2,85 +2,20 @@ package upload
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"image"
-	"image/color"
 	"image/jpeg"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigie/internal/fixtures"
 )
-
-// photo is a real JPEG, 40×20, whose left half is red, carrying an EXIF
-// block with orientation 6 (rotate 90° clockwise to show) and a GPS position
-// as a phone writes them.
-func photo(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
-	for y := 0; y < 20; y++ {
-		for x := 0; x < 40; x++ {
-			c := color.RGBA{0, 0, 255, 255}
-			if x < 20 {
-				c = color.RGBA{255, 0, 0, 255}
-			}
-			img.Set(x, y, c)
-		}
-	}
-	var plain bytes.Buffer
-	if err := jpeg.Encode(&plain, img, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
-	exif := exifBlock()
-	app1 := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(app1[2:], uint16(len(exif)+2))
-	raw := plain.Bytes()
-	return append(append(append([]byte{}, raw[:2]...), append(app1, exif...)...), raw[2:]...)
-}
-
-// exifBlock builds "Exif\0\0" + a little-endian TIFF with IFD0 holding
-// Orientation=6, Artist and a GPS IFD pointer; the GPS IFD holds a latitude.
-func exifBlock() []byte {
-	le := binary.LittleEndian
-	var b bytes.Buffer
-	b.WriteString("Exif\x00\x00")
-	tiff := new(bytes.Buffer)
-	tiff.Write([]byte("II*\x00"))
-	binary.Write(tiff, le, uint32(8)) // IFD0 at 8
-	entry := func(tag, typ uint16, count, value uint32) {
-		binary.Write(tiff, le, tag)
-		binary.Write(tiff, le, typ)
-		binary.Write(tiff, le, count)
-		binary.Write(tiff, le, value)
-	}
-	// IFD0: 3 entries → 2 + 3*12 + 4 = 42 bytes, ends at 50.
-	binary.Write(tiff, le, uint16(3))
-	entry(0x0112, 3, 1, 6)  // Orientation: rotate 90 CW
-	entry(0x013B, 2, 8, 50) // Artist at 50
-	entry(0x8825, 4, 1, 58) // GPS IFD at 58
-	binary.Write(tiff, le, uint32(0))
-	tiff.WriteString("JDUPONT\x00") // 50..58
-	// GPS IFD at 58: 2 entries → 2+24+4 = 30, ends at 88; rationals at 88.
-	binary.Write(tiff, le, uint16(2))
-	entry(0x0001, 2, 2, 'N') // GPSLatitudeRef "N"
-	entry(0x0002, 5, 3, 88)  // GPSLatitude at 88
-	binary.Write(tiff, le, uint32(0))
-	for _, v := range []uint32{48, 1, 51, 1, 2417, 100} { // 48° 51' 24.17"
-		binary.Write(tiff, le, v)
-	}
-	b.Write(tiff.Bytes())
-	return b.Bytes()
-}
 
 // D3: the kind comes from the content, never from the name.
 func TestDetectD3(t *testing.T) {
-	var pngBuf bytes.Buffer
-	png.Encode(&pngBuf, image.NewRGBA(image.Rect(0, 0, 2, 2)))
-	pdf := []byte("%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-	elf := append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 64)...)
+	pdf, elf := fixtures.PDF(), fixtures.Executable()
 	cases := []struct {
 		name string
 		data []byte
@@ -89,8 +24,8 @@ func TestDetectD3(t *testing.T) {
 	}{
 		{"pdf", pdf, PDF, nil},
 		{"truncated pdf", pdf[:len(pdf)-8], "", ErrTruncated},
-		{"jpeg with exif", photo(t), JPEG, nil},
-		{"png", pngBuf.Bytes(), PNG, nil},
+		{"jpeg with exif", fixtures.Photo(t), JPEG, nil},
+		{"png", fixtures.PNG(t), PNG, nil},
 		{"executable renamed .pdf", elf, "", ErrUnsupported},
 		{"html", []byte("<html><script>alert(1)</script></html>"), "", ErrUnsupported},
 		{"jpeg header only", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10}, "", ErrCorrupt},
@@ -107,7 +42,7 @@ func TestDetectD3(t *testing.T) {
 // D4: the photo comes out upright (20×40, red on top), without EXIF, GPS
 // or author, and with a preview.
 func TestNormalizeImageD4(t *testing.T) {
-	in := photo(t)
+	in := fixtures.Photo(t)
 	if !bytes.Contains(in, []byte("Exif")) || !bytes.Contains(in, []byte("JDUPONT")) {
 		t.Fatal("the fixture lacks its metadata")
 	}
