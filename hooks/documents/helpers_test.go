@@ -2,6 +2,9 @@ package documents_test
 
 import (
 	"bytes"
+	"io/fs"
+	"path/filepath"
+	"strings"
 	"io"
 	"mime/multipart"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"vigie/internal/fixtures"
 	"vigie/internal/profiles"
@@ -52,7 +56,12 @@ var docNames = []string{"kbis1", "kbis2", "urssaf", "insurance", "rib", "quality
 
 func newDocWorld(t *testing.T) *docWorld {
 	t.Helper()
-	w := &docWorld{World: testkit.NewWorld(t), Types: map[string]*core.Record{}, Docs: map[string]*core.Record{}}
+	return buildDocWorld(t, testkit.NewApp(t))
+}
+
+func buildDocWorld(t *testing.T, app0 *tests.TestApp) *docWorld {
+	t.Helper()
+	w := &docWorld{World: testkit.BuildWorld(t, app0), Types: map[string]*core.Record{}, Docs: map[string]*core.Record{}}
 	app := w.App
 	w.Customer.Set("modules", []string{"archive", "reports", "financial"})
 	save(t, app, w.Customer)
@@ -197,6 +206,23 @@ func multipartBody(t testing.TB, fields map[string]string, filename string, cont
 	return &b, mw.FormDataContentType()
 }
 
+// storedFiles counts the files in the documents' storage.
+func storedFiles(t testing.TB, app core.App) int {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(schema.Documents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	filepath.WalkDir(filepath.Join(app.DataDir(), "storage", col.Id), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
 // countDocuments counts every document row.
 func countDocuments(t testing.TB, app core.App) int {
 	t.Helper()
@@ -206,3 +232,5 @@ func countDocuments(t testing.TB, app core.App) int {
 	}
 	return int(n)
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

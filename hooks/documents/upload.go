@@ -96,6 +96,10 @@ func (s *Service) checkFile(doc *core.Record) error {
 	if err != nil {
 		return fieldError("file", "validation_file_content", "Refused: "+err.Error()+".")
 	}
+	if declared, ok := declaredKinds[strings.ToLower(filepath.Ext(f.OriginalName))]; ok && declared != kind {
+		return fieldError("file", "validation_file_content",
+			fmt.Sprintf("Refused: the file is named as %s but its content is %s.", declared.Label(), kind.Label()))
+	}
 	base := strings.TrimSuffix(filepath.Base(f.OriginalName), filepath.Ext(f.OriginalName))
 	if base == "" || base == "." {
 		base = "document"
@@ -125,6 +129,10 @@ func (s *Service) checkFile(doc *core.Record) error {
 	doc.Set("preview", preview)
 	return nil
 }
+
+// declaredKinds are the extensions that claim a format: a file claiming
+// one and holding another is refused, as a disguise or a mistake.
+var declaredKinds = map[string]upload.Kind{".pdf": upload.PDF, ".jpg": upload.JPEG, ".jpeg": upload.JPEG, ".png": upload.PNG}
 
 func readAll(f *filesystem.File, limit int64) ([]byte, error) {
 	r, err := f.Reader.Open()

@@ -29,6 +29,11 @@ func (k Kind) Extension() string {
 	return map[Kind]string{PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}[k]
 }
 
+// Label names a kind for people.
+func (k Kind) Label() string {
+	return map[Kind]string{PDF: "a PDF", JPEG: "a JPEG image", PNG: "a PNG image"}[k]
+}
+
 // Errors name why a file is refused.
 var (
 	ErrEmpty       = errors.New("the file is empty")
