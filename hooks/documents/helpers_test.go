@@ -2,18 +2,18 @@ package documents_test
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
+	"mime/multipart"
 	"path/filepath"
 	"strings"
-	"io"
-	"mime/multipart"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"vigie/internal/fixtures"
 	"vigie/internal/profiles"

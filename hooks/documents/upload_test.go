@@ -170,7 +170,7 @@ func TestUploadWhoD3(t *testing.T) {
 			extra:    map[string]string{"validFrom": "2026-06-01", "validUntil": "2026-05-01"},
 			content2: []string{`"validUntil":{"code":"validation_date_order"`}},
 		{name: "the server sets status, archive and uploader", actor: testkit.Admin, typeName: "insurance", status: 200,
-			extra: map[string]string{"status": "expired", "archived": "true", "uploadedBy": w.Users[testkit.Delivery].Id},
+			extra:    map[string]string{"status": "expired", "archived": "true", "uploadedBy": w.Users[testkit.Delivery].Id},
 			content2: []string{`"status":"valid"`, `"archived":false`, `"uploadedBy":"` + w.Users[testkit.Admin].Id + `"`}},
 	} {
 		if u.filename == "" {
