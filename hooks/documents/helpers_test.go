@@ -26,7 +26,7 @@ const (
 	CustomerAdmin      testkit.Actor = "customer_admin"       // Customer: archive, reports, financial on
 	CustomerProcessing testkit.Actor = "customer_processing"  // no archive, no financial
 	CustomerFull       testkit.Actor = "customer_full_access" // archive, no financial option
-	CustomerAdviser    testkit.Actor = "customer_adviser"     // processing, assigned, owns no relationship (T7)
+	CustomerAdviser    testkit.Actor = "customer_adviser"     // feedback, assigned, owns no relationship (T7)
 	CustomerDelivery   testkit.Actor = "customer_delivery"
 	Customer2Admin     testkit.Actor = "customer2_admin" // Second: no modules
 )
@@ -75,7 +75,7 @@ func buildDocWorld(t *testing.T, app0 *tests.TestApp) *docWorld {
 		{CustomerAdmin, w.Customer, profiles.Admin, nil},
 		{CustomerProcessing, w.Customer, profiles.Processing, nil},
 		{CustomerFull, w.Customer, profiles.FullAccess, nil},
-		{CustomerAdviser, w.Customer, profiles.Processing, []func(*core.Record){func(m *core.Record) { m.Set("visibility", "assigned") }}},
+		{CustomerAdviser, w.Customer, profiles.Feedback, []func(*core.Record){func(m *core.Record) { m.Set("visibility", "assigned") }}},
 		{CustomerDelivery, w.Customer, profiles.Delivery, nil},
 		{Customer2Admin, w.Second, profiles.Admin, nil},
 	}
@@ -83,7 +83,7 @@ func buildDocWorld(t *testing.T, app0 *tests.TestApp) *docWorld {
 		w.Users[p.actor] = testkit.User(t, app, string(p.actor)+"@customer.test")
 		w.Memberships[p.actor] = testkit.Member(t, app, w.Users[p.actor], p.est, p.profile, p.opts...)
 	}
-	for _, code := range []string{"kbis", "urssaf", "insurance", "bank_details"} {
+	for _, code := range []string{"kbis", "urssaf", "tax", "insurance", "bank_details"} {
 		r, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
 		if err != nil {
 			t.Fatal(err)

@@ -10,32 +10,32 @@ import (
 	"vigie/internal/schema"
 )
 
-// day is a calendar date in the portal's time zone, as "2006-01-02".
-type day string
+// Day is a calendar date in the portal's time zone, as "2006-01-02".
+type Day string
 
 const dayLayout = "2006-01-02"
 
 // today is the current date where the portal runs (the scheduler's zone).
-func (s *Service) today() day {
+func (s *Service) today() Day {
 	loc, err := time.LoadLocation(s.Cfg.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
-	return day(s.Now().In(loc).Format(dayLayout))
+	return Day(s.Now().In(loc).Format(dayLayout))
 }
 
 // dayOf is the date a validity bound names; dates are stored at midnight UTC.
-func dayOf(t types.DateTime) day { return day(t.Time().UTC().Format(dayLayout)) }
+func dayOf(t types.DateTime) Day { return Day(t.Time().UTC().Format(dayLayout)) }
 
-func (d day) addDays(n int) day {
+func (d Day) addDays(n int) Day {
 	t, _ := time.Parse(dayLayout, string(d))
-	return day(t.AddDate(0, 0, n).Format(dayLayout))
+	return Day(t.AddDate(0, 0, n).Format(dayLayout))
 }
 
 // StatusOn says where a document valid until validUntil stands on today: a
-// document is valid through its last day, expiring within windowDays of it,
+// document is valid through its last Day, expiring within windowDays of it,
 // expired after it; with no end date it stays valid (D5).
-func StatusOn(validUntil types.DateTime, today day, windowDays int) string {
+func StatusOn(validUntil types.DateTime, today Day, windowDays int) string {
 	if validUntil.IsZero() {
 		return schema.StatusValid
 	}
@@ -49,23 +49,27 @@ func StatusOn(validUntil types.DateTime, today day, windowDays int) string {
 	return schema.StatusValid
 }
 
-// applyStatus sets a document's status and archive flag from its dates: a
-// superseded or expired document is in the archive (matrix, D6).
+// applyStatus sets a current document's status from its end date.
 func (s *Service) applyStatus(doc *core.Record) {
 	if doc.GetString("status") != schema.StatusSuperseded {
 		doc.Set("status", StatusOn(doc.GetDateTime("validUntil"), s.today(), s.Cfg.ExpiringDays))
 	}
+}
+
+// archiveByStatus files superseded and expired documents in the archive
+// (matrix, D6).
+func archiveByStatus(doc *core.Record) {
 	status := doc.GetString("status")
 	doc.Set("archived", status == schema.StatusSuperseded || status == schema.StatusExpired)
 }
 
 // Sweep moves the current documents whose status the calendar changed:
-// valid ones entering the expiring window, and those past their last day.
+// valid ones entering the expiring window, and those past their last Day.
 // It reads the partial index of current documents by date, so it costs
 // what is due, not the table. It returns how many documents changed.
 func (s *Service) Sweep(app core.App) (int, error) {
 	today := s.today()
-	horizon := today.addDays(s.Cfg.ExpiringDays + 1) // strictly before: the window's last day included
+	horizon := today.addDays(s.Cfg.ExpiringDays + 1) // strictly before: the window's last Day included
 	due, err := app.FindAllRecords(schema.Documents,
 		dbx.NewExp("archived = FALSE AND validUntil != '' AND validUntil < {:horizon}", dbx.Params{"horizon": string(horizon)}))
 	if err != nil {

@@ -29,6 +29,7 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 			}
 			doc.Set("replaces", p.Id)
 		}
+		s.applyStatus(doc)
 		if err := s.prepare(tx, doc); err != nil {
 			return err
 		}
@@ -36,18 +37,23 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 	})
 }
 
-// onUpdate keeps status, archive flag and keys true to the saved fields.
+// onUpdate keeps status, archive flag and keys true to the saved fields: a
+// new end date decides the status again; otherwise the status is what the
+// caller (supersede, sweep) set.
 func (s *Service) onUpdate(e *core.RecordEvent) error {
+	if !e.Record.GetDateTime("validUntil").Equal(e.Record.Original().GetDateTime("validUntil")) {
+		s.applyStatus(e.Record)
+	}
 	if err := s.prepare(e.App, e.Record); err != nil {
 		return err
 	}
 	return e.Next()
 }
 
-// prepare sets what the server decides about a document: its status and
-// archive flag by date, and its audience keys.
+// prepare sets what follows from a document's status and fields: its
+// archive flag and its audience keys.
 func (s *Service) prepare(app core.App, doc *core.Record) error {
-	s.applyStatus(doc)
+	archiveByStatus(doc)
 	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
 	if err != nil {
 		return err
