@@ -78,7 +78,7 @@ func TestComplianceD5(t *testing.T) {
 	}{
 		{CustomerAdmin, 200, append(full, rib), nil},
 		{testkit.Operator, 200, append(full, rib), nil},
-		{CustomerFull, 200, full, []string{rib}}, // bank details: status only, without the financial option
+		{CustomerFull, 200, full, []string{rib}},                            // bank details: status only, without the financial option
 		{CustomerAdviser, 200, []string{`"items":[]`}, []string{w.Home.Id}}, // T7: no assigned supplier
 		{CustomerProcessing, 403, []string{`"status":403`, "does not allow"}, nil},
 		{CustomerDelivery, 403, []string{`"status":403`}, nil},
