@@ -58,6 +58,13 @@ func (s *Service) prepare(app core.App, doc *core.Record) error {
 	if err != nil {
 		return err
 	}
+	// Whatever the path (API, dashboard, Go), only a specific document has
+	// an addressee: a shared one addressed to a customer would bypass the
+	// financial and collection checks of its kind.
+	if docType.GetString("kind") != schema.KindSpecific && doc.GetString("addressee") != "" {
+		return fieldError("addressee", "validation_shared_document",
+			"A legal or financial document is shared with every customer collecting it: leave the addressee empty.")
+	}
 	access, supplier, owner := audience.Document{
 		Supplier:   doc.GetString("supplier"),
 		Type:       docType.Id,

@@ -62,7 +62,10 @@ func memberOwnAccess(app core.App, m, est, user *core.Record) error {
 			keys.Add(audience.Supplier(est.Id, true))
 		}
 	case profiles.OwnUploads:
-		keys.Add(audience.Owner(est.Id, user.Id))
+		keys.Add(audience.Owner(est.Id, user.Id, false))
+		if financial {
+			keys.Add(audience.Owner(est.Id, user.Id, true))
+		}
 	}
 	rows := make([]accessRow, 0, len(keys.Keys()))
 	for _, k := range keys.Keys() {

@@ -11,6 +11,7 @@ const (
 	supplierPrefix  = "s:"  // s:<supplier>: the supplier's own documents
 	financialPrefix = "sf:" // sf:<supplier>: the supplier's financial documents
 	ownerPrefix     = "o:"  // o:<supplier>:<uploader>: one member's uploads
+	ownerFinancial  = "of:" // of:<supplier>:<uploader>: the same, financial
 	archiveSuffix   = ":x"  // the same, once superseded or expired
 )
 
@@ -33,8 +34,14 @@ func Supplier(supplier string, financial bool) string {
 	return supplierPrefix + supplier
 }
 
-// Owner is the key of the documents one user uploaded for supplier.
-func Owner(supplier, user string) string { return ownerPrefix + supplier + ":" + user }
+// Owner is the key of the documents one user uploaded for supplier;
+// financial ones have their own: uploading bank details does not open them.
+func Owner(supplier, user string, financial bool) string {
+	if financial {
+		return ownerFinancial + supplier + ":" + user
+	}
+	return ownerPrefix + supplier + ":" + user
+}
 
 // Archived is key's form for archived documents.
 func Archived(key string) string { return key + archiveSuffix }
@@ -52,7 +59,7 @@ func (d Document) Keys() (access, supplier, owner string) {
 		access = Addressed(d.Supplier, d.Addressee)
 	}
 	supplier = Supplier(d.Supplier, d.Financial)
-	owner = Owner(d.Supplier, d.UploadedBy)
+	owner = Owner(d.Supplier, d.UploadedBy, d.Financial)
 	if d.Archived {
 		access, supplier, owner = Archived(access), Archived(supplier), Archived(owner)
 	}
