@@ -225,3 +225,10 @@ func matrixInput(membership, est *core.Record) profiles.Membership {
 		Assigned:  membership.GetString("visibility") == schema.VisibilityAssigned,
 	}
 }
+
+// SyncMembership rewrites one membership's grants and document access rows.
+// Loaders that insert memberships as plain rows (bench/docgen) call it so
+// the rows are the ones the hooks would have written.
+func SyncMembership(app core.App, membership *core.Record) error {
+	return syncGrants(app, membership)
+}

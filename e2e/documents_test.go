@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"vigie/internal/browsertest"
+	"vigie/internal/fixtures"
+	"vigie/internal/profiles"
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+)
+
+// docSetup: Customer (reports on, admin customer@) follows Home and collects
+// kbis, URSSAF and insurance from all its suppliers.
+func docSetup(t *testing.T) (*testkit.World, map[string]*core.Record) {
+	t.Helper()
+	w := testkit.NewWorld(t)
+	w.Customer.Set("modules", []string{"reports"})
+	saveRecord(t, w.App, w.Customer)
+	admin := testkit.User(t, w.App, "customer@customer.test")
+	testkit.Member(t, w.App, admin, w.Customer, profiles.Admin)
+	rel := core.NewRecord(mustCollection(t, w.App, schema.Relationships))
+	rel.Load(map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
+	saveRecord(t, w.App, rel)
+	types := map[string]*core.Record{}
+	for _, code := range []string{"kbis", "urssaf", "insurance"} {
+		ty, err := w.App.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		types[code] = ty
+		req := core.NewRecord(mustCollection(t, w.App, schema.Requirements))
+		req.Load(map[string]any{"customer": w.Customer.Id, "type": ty.Id})
+		saveRecord(t, w.App, req)
+	}
+	return w, types
+}
+
+func saveRecord(t *testing.T, app core.App, r *core.Record) {
+	t.Helper()
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// D3, D5, P2: the supplier's admin sees what its customer requires, uploads
+// the missing Kbis through the page, and sees it valid.
+func TestUploadDocumentPageD3(t *testing.T) {
+	w, types := docSetup(t)
+	pdf := filepath.Join(t.TempDir(), "extrait-kbis.pdf")
+	if err := os.WriteFile(pdf, fixtures.PDF(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#members tbody tr")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/documents.html"),
+		chromedp.WaitVisible(chromedp.CSS(`#required tr[data-type=kbis][data-status=missing]`)),
+		chromedp.SetValue(chromedp.CSS(`#upload [name=type]`), types["kbis"].Id),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload [name=file]`), []string{pdf}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#required tr[data-type=kbis][data-status=valid]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#documents tr[data-type=kbis][data-status=valid] a`)),
+	)
+	doc, err := w.App.FindFirstRecordByFilter(schema.Documents, "type = {:t}", dbx.Params{"t": types["kbis"].Id})
+	if err != nil {
+		t.Fatal("no document stored")
+	}
+	if doc.GetString("uploadedBy") != w.Users[testkit.Admin].Id || !strings.HasPrefix(doc.GetString("file"), "extrait_kbis") {
+		t.Fatalf("stored %v", doc.PublicExport())
+	}
+	// A refused file says why, and the page stays as it was.
+	exe := filepath.Join(t.TempDir(), "urssaf.pdf")
+	os.WriteFile(exe, fixtures.Executable(), 0o600)
+	browsertest.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#upload [name=type]`), types["urssaf"].Id),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload [name=file]`), []string{exe}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash.error`)),
+	)
+	if got := browsertest.Text(t, ctx, "#flash"); !strings.Contains(got, "file") {
+		t.Fatalf("flash = %q: the refusal does not name the file", got)
+	}
+}
+
+// D5, P2: the customer's dashboard shows each supplier's status per type.
+func TestComplianceDashboardD5(t *testing.T) {
+	w, types := docSetup(t)
+	until := map[string]int{"kbis": 60, "urssaf": 10}
+	for code, days := range until {
+		doc := core.NewRecord(mustCollection(t, w.App, schema.Documents))
+		f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), code+".pdf")
+		doc.Load(map[string]any{"supplier": w.Home.Id, "type": types[code].Id, "file": f,
+			"validUntil": time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02") + " 00:00:00.000Z"})
+		saveRecord(t, w.App, doc)
+	}
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "customer@customer.test", testkit.Password, "#members tbody tr")
+	siret := w.Home.GetString("siret")
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/compliance.html"),
+		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-supplier="`+siret+`"][data-type=kbis][data-status=valid]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-supplier="`+siret+`"][data-type=urssaf][data-status=expiring]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-supplier="`+siret+`"][data-type=insurance][data-status=missing]`)),
+	)
+	if got := browsertest.Text(t, ctx, `#summary [data-status=missing]`); !strings.Contains(got, "1") {
+		t.Fatalf("summary of missing = %q", got)
+	}
+	// The customer collects one more type from all its suppliers: it shows as missing.
+	browsertest.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#collect [name=type]`), typeID(t, w.App, "tax")),
+		chromedp.Click(chromedp.CSS(`#collect button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-type=tax][data-status=missing]`)),
+	)
+}
+
+func typeID(t *testing.T, app core.App, code string) string {
+	t.Helper()
+	ty, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ty.Id
+}

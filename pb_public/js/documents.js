@@ -1,0 +1,125 @@
+// "My documents" (D1–D6, N5): what each customer requires of an
+// establishment and where it stands, the upload form, and the establishment's
+// documents with their earlier versions (shown to those with archive access).
+"use strict";
+
+let memberships = [];
+let types = [];
+let customers = [];
+let fileToken = "";
+
+function badge(status) {
+  return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
+}
+
+function typeName(type) {
+  if (!type) return "";
+  return (currentLang() === "en" && type.nameEn) || type.name;
+}
+
+async function fileLink(doc) {
+  if (!fileToken) fileToken = (await api("POST", "/api/files/token")).token;
+  return el("a", { href: `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(fileToken)}`, target: "_blank", rel: "noopener" },
+    t("documents.open"));
+}
+
+async function show() {
+  const id = document.getElementById("supplier").value;
+  if (!id) return;
+  const [reqs, docs, typeRes, rels] = await Promise.all([
+    records("requirements", { filter: `(supplier = ${pbString(id)} || supplier = "") && customer != ${pbString(id)}`, expand: "customer,type" }),
+    records("documents", { filter: `supplier = ${pbString(id)}`, sort: "-created", expand: "type,addressee" }),
+    records("document_types", { sort: "name" }),
+    records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"`, expand: "customer" }),
+  ]);
+  customers = rels.items.map((r) => r.expand.customer);
+  const mine = new Set(customers.map((c) => c.id));
+  types = typeRes.items.filter((ty) => !ty.owner || mine.has(ty.owner));
+  const current = docs.items.filter((d) => d.status !== "superseded");
+
+  // What each customer requires, and the document that answers it (D5).
+  const rows = reqs.items.filter((r) => mine.has(r.customer)).map((r) => {
+    const ty = r.expand.type;
+    const doc = current.find((d) => d.type === r.type && (d.addressee === "" || d.addressee === r.customer));
+    const status = doc ? doc.status : "missing";
+    return el("tr", { dataset: { customer: r.customer, type: ty.code, status } },
+      el("td", {}, r.expand.customer.name), el("td", {}, typeName(ty)), el("td", {}, badge(status)),
+      el("td", {}, doc && doc.validUntil ? doc.validUntil.slice(0, 10) : ""));
+  });
+  document.querySelector("#required tbody").replaceChildren(...rows);
+  document.getElementById("no-required").hidden = rows.length > 0;
+
+  // The documents, newest first; earlier versions fold under the current one (D6).
+  const docRows = [];
+  for (const d of current) {
+    const versions = docs.items.filter((v) => v.status === "superseded" && v.type === d.type && v.addressee === d.addressee);
+    const row = el("tr", { dataset: { id: d.id, type: d.expand.type.code, status: d.status } },
+      el("td", {}, typeName(d.expand.type)), el("td", {}, d.expand.addressee ? d.expand.addressee.name : t("documents.everyone")),
+      el("td", {}, d.validUntil ? d.validUntil.slice(0, 10) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
+    docRows.push(row);
+    if (versions.length === 0) continue;
+    const older = [];
+    for (const v of versions) {
+      older.push(el("tr", { class: "version", hidden: "hidden", dataset: { id: v.id, status: v.status } },
+        el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, (v.created || "").slice(0, 10)),
+        el("td", {}, v.validUntil ? v.validUntil.slice(0, 10) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
+    }
+    row.lastChild.append(" ", el("button", { type: "button", class: "versions", onclick: () => older.forEach((o) => { o.hidden = !o.hidden; }) },
+      t("documents.versions") + " (" + versions.length + ")"));
+    docRows.push(...older);
+  }
+  document.querySelector("#documents tbody").replaceChildren(...docRows);
+  document.getElementById("no-documents").hidden = docRows.length > 0;
+
+  const typeSelect = document.querySelector("#upload [name=type]");
+  typeSelect.replaceChildren(...types.map((ty) => el("option", { value: ty.id, dataset: { code: ty.code, kind: ty.kind } }, typeName(ty))));
+  document.querySelector("#upload [name=addressee]").replaceChildren(
+    ...customers.map((c) => el("option", { value: c.id }, c.name)));
+  syncAddressee();
+}
+
+// A specific document goes to one customer: the field shows for those types (D3).
+function syncAddressee() {
+  const type = types.find((ty) => ty.id === document.querySelector("#upload [name=type]").value);
+  const field = document.getElementById("addressee-field");
+  field.hidden = !type || type.kind !== "specific";
+  if (type && type.owner) document.querySelector("#upload [name=addressee]").value = type.owner;
+}
+
+async function upload(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const data = new FormData();
+  data.append("supplier", document.getElementById("supplier").value);
+  data.append("type", form.type.value);
+  if (!document.getElementById("addressee-field").hidden) data.append("addressee", form.addressee.value);
+  if (form.validFrom.value) data.append("validFrom", form.validFrom.value);
+  if (form.validUntil.value) data.append("validUntil", form.validUntil.value);
+  data.append("file", form.file.files[0]);
+  try {
+    await api("POST", "/api/collections/documents/records", data);
+    form.reset();
+    flash(t("documents.sent"));
+    await show();
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  if (!requireSignIn()) return;
+  document.getElementById("whoami").textContent = auth.user.email;
+  document.getElementById("signout").addEventListener("click", signOut);
+  document.getElementById("supplier").addEventListener("change", () => show().catch((err) => flash(errorText(err), true)));
+  document.querySelector("#upload [name=type]").addEventListener("change", syncAddressee);
+  document.getElementById("upload").addEventListener("submit", upload);
+  try {
+    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
+    memberships = res.items;
+    document.getElementById("supplier").replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
+    await show();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signOut();
+    flash(errorText(err), true);
+  }
+});
