@@ -1,6 +1,7 @@
 // Package demo loads a small, realistic data set to try Vigie with (P3):
 // a customer following two suppliers through reference contacts, a supplier
-// with a sister establishment and a collector, and one member of each profile.
+// with a sister establishment and a collector, one member of each profile,
+// what the customer collects, and documents in every status.
 package demo
 
 import (
@@ -76,7 +77,10 @@ func Load(app core.App, cfg *config.Config) ([]Account, error) {
 			}
 			accounts = append(accounts, Account{m.email, string(m.profile), ests[m.establishment].GetString("name")})
 		}
-		return ensureRelationships(tx, cfg, ests)
+		if err := ensureRelationships(tx, cfg, ests); err != nil {
+			return err
+		}
+		return ensureDocuments(tx, ests)
 	})
 	return accounts, err
 }

@@ -19,12 +19,14 @@ func TestDemoLoadsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := func() [4]int64 {
+	counts := func() [6]int64 {
 		e, _ := app.CountRecords(schema.Establishments)
 		u, _ := app.CountRecords(schema.Users)
 		m, _ := app.CountRecords(schema.Memberships)
 		r, _ := app.CountRecords(schema.Relationships)
-		return [4]int64{e, u, m, r}
+		q, _ := app.CountRecords(schema.Requirements)
+		d, _ := app.CountRecords(schema.Documents)
+		return [6]int64{e, u, m, r, q, d}
 	}
 	before := counts()
 	if before[3] != 2 {
@@ -46,6 +48,17 @@ func TestDemoLoadsOnce(t *testing.T) {
 	}
 	if len(seen) != 7 {
 		t.Fatalf("demo covers %d profiles, want all 7: %v", len(seen), seen)
+	}
+	// D5: documents in every status, and a missing one on the dashboard.
+	statuses := map[string]bool{}
+	docs, _ := app.FindAllRecords(schema.Documents)
+	for _, d := range docs {
+		statuses[d.GetString("status")] = true
+	}
+	for _, s := range []string{schema.StatusValid, schema.StatusExpiring, schema.StatusExpired, schema.StatusSuperseded} {
+		if !statuses[s] {
+			t.Errorf("no demo document is %s: %v", s, statuses)
+		}
 	}
 	n, _ := app.CountRecords(schema.Grants, dbx.HashExp{"capability": "manage"})
 	if n != 4 {
