@@ -90,3 +90,25 @@ async function signOut() {
   auth.clear();
   location.href = "/";
 }
+
+// startPage runs a signed-in page built around one establishment: the
+// header, the user's establishments in the select selectId, and
+// show(id, membership) for the chosen one, again on each change.
+async function startPage(selectId, show) {
+  if (!requireSignIn()) return;
+  document.getElementById("whoami").textContent = auth.user.email;
+  document.getElementById("signout").addEventListener("click", signOut);
+  const select = document.getElementById(selectId);
+  let memberships = [];
+  const run = () => show(select.value, memberships.find((m) => m.establishment === select.value));
+  select.addEventListener("change", () => run().catch((err) => flash(errorText(err), true)));
+  try {
+    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
+    memberships = res.items;
+    select.replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
+    await run();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) signOut();
+    else flash(errorText(err), true);
+  }
+}

@@ -2,8 +2,6 @@
 // the customer collects, and the collected types themselves.
 "use strict";
 
-let memberships = [];
-
 function badge(status) {
   return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
 }
@@ -12,8 +10,7 @@ function typeLabel(ty) {
   return (currentLang() === "en" && ty.nameEn) || ty.name;
 }
 
-async function show() {
-  const id = document.getElementById("customer").value;
+async function show(id) {
   if (!id) return;
   try {
     const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance`);
@@ -56,7 +53,7 @@ async function addRequirement(ev) {
     await api("POST", "/api/collections/requirements/records",
       { customer: document.getElementById("customer").value, type: form.type.value, supplier: form.supplier.value });
     flash(t("company.saved"));
-    await show();
+    await show(document.getElementById("customer").value);
   } catch (err) {
     flash(errorText(err), true);
   }
@@ -65,25 +62,13 @@ async function addRequirement(ev) {
 async function removeRequirement(id) {
   try {
     await api("DELETE", `/api/collections/requirements/records/${id}`);
-    await show();
+    await show(document.getElementById("customer").value);
   } catch (err) {
     flash(errorText(err), true);
   }
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  if (!requireSignIn()) return;
-  document.getElementById("whoami").textContent = auth.user.email;
-  document.getElementById("signout").addEventListener("click", signOut);
-  document.getElementById("customer").addEventListener("change", show);
+document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("collect").addEventListener("submit", addRequirement);
-  try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
-    memberships = res.items;
-    document.getElementById("customer").replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
-    await show();
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return signOut();
-    flash(errorText(err), true);
-  }
+  startPage("customer", show);
 });

@@ -2,11 +2,7 @@
 // for its admins, the reference contacts chosen for each of them.
 "use strict";
 
-let memberships = [];
-
-async function show() {
-  const id = document.getElementById("supplier").value;
-  const mine = memberships.find((m) => m.establishment === id);
+async function show(id, mine) {
   if (!mine) return;
   const isAdmin = mine.profile === "admin";
   const [rels, members] = await Promise.all([
@@ -58,18 +54,4 @@ async function saveReferents(relationshipId, select) {
   }
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  if (!requireSignIn()) return;
-  document.getElementById("whoami").textContent = auth.user.email;
-  document.getElementById("signout").addEventListener("click", signOut);
-  document.getElementById("supplier").addEventListener("change", show);
-  try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
-    memberships = res.items;
-    document.getElementById("supplier").replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
-    await show();
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return signOut();
-    flash(errorText(err), true);
-  }
-});
+document.addEventListener("DOMContentLoaded", () => startPage("supplier", show));

@@ -3,7 +3,6 @@
 // documents with their earlier versions (shown to those with archive access).
 "use strict";
 
-let memberships = [];
 let types = [];
 let customers = [];
 let fileToken = "";
@@ -23,8 +22,7 @@ async function fileLink(doc) {
     t("documents.open"));
 }
 
-async function show() {
-  const id = document.getElementById("supplier").value;
+async function show(id) {
   if (!id) return;
   const [reqs, docs, typeRes, rels] = await Promise.all([
     records("requirements", { filter: `(supplier = ${pbString(id)} || supplier = "") && customer != ${pbString(id)}`, expand: "customer,type" }),
@@ -100,26 +98,14 @@ async function upload(ev) {
     await api("POST", "/api/collections/documents/records", data);
     form.reset();
     flash(t("documents.sent"));
-    await show();
+    await show(document.getElementById("supplier").value);
   } catch (err) {
     flash(errorText(err), true);
   }
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  if (!requireSignIn()) return;
-  document.getElementById("whoami").textContent = auth.user.email;
-  document.getElementById("signout").addEventListener("click", signOut);
-  document.getElementById("supplier").addEventListener("change", () => show().catch((err) => flash(errorText(err), true)));
+document.addEventListener("DOMContentLoaded", () => {
   document.querySelector("#upload [name=type]").addEventListener("change", syncAddressee);
   document.getElementById("upload").addEventListener("submit", upload);
-  try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
-    memberships = res.items;
-    document.getElementById("supplier").replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
-    await show();
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return signOut();
-    flash(errorText(err), true);
-  }
+  startPage("supplier", show);
 });
