@@ -28,9 +28,13 @@ func init() {
 		)
 		autodates(types)
 		types.AddIndex("idx_document_types_owner_code", true, "owner, code", "")
-		partnerOrMember := `(@collection.grants:g.user ?= @request.auth.id && @collection.grants:g.establishment ?= owner && ` +
-			`(@collection.grants:g.capability ?= "member" || @collection.grants:g.capability ?= "partner"))`
-		types.ListRule = rule(`@request.auth.id != "" && (owner = "" || ` + partnerOrMember + `)`)
+		// A customer's own types are seen by its members and by its
+		// suppliers' (through a relationship where it is the customer), not
+		// by its own customers.
+		memberOrSupplier := `(@collection.grants:g.user ?= @request.auth.id && @collection.grants:g.establishment ?= owner && ` +
+			`(@collection.grants:g.capability ?= "member" || (@collection.grants:g.capability ?= "partner" && ` +
+			`@collection.grants:g.relationship.customer ?= owner)))`
+		types.ListRule = rule(`@request.auth.id != "" && (owner = "" || ` + memberOrSupplier + `)`)
 		types.ViewRule = types.ListRule
 		types.CreateRule = rule(`owner != "" && ` + callerHolds("g", "manage_suppliers", "owner"))
 		// A type's kind decides who sees its documents: it never changes.
@@ -68,9 +72,11 @@ func init() {
 		req.AddIndex("idx_requirements_customer_type_supplier", true, "customer, type, supplier", "")
 		req.AddIndex("idx_requirements_supplier", false, "supplier", "")
 		// The customer's members, and the members of a supplier it follows
-		// for requirements addressed to all its suppliers or to theirs.
+		// for requirements addressed to all its suppliers or to theirs; not
+		// the customer's own customers.
 		seen := callerHolds("g", "member", "customer") + ` || (@collection.grants:p.user ?= @request.auth.id && ` +
 			`@collection.grants:p.capability ?= "partner" && @collection.grants:p.establishment ?= customer && ` +
+			`@collection.grants:p.relationship.customer ?= customer && ` +
 			`(supplier = "" || @collection.grants:p.relationship.supplier ?= supplier))`
 		req.ListRule = rule(seen)
 		req.ViewRule = rule(seen)
