@@ -13,6 +13,7 @@ import (
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
 	"vigie/hooks/security"
+	"vigie/hooks/share"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
 )
@@ -27,5 +28,6 @@ func Register(app core.App, cfg *config.Config) {
 	locks.Register(app, cfg, time.Now)
 	security.Register(app, cfg, time.Now)
 	documents.Register(app, cfg, time.Now)
+	share.Register(app, cfg, time.Now)
 	pages.Register(app)
 }

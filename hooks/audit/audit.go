@@ -31,6 +31,12 @@ const (
 	SupportAccessOn     = "support.enabled"
 	SupportAccessOff    = "support.disabled"
 	SupportRead         = "support.read"
+	ShareCreated        = "share.created"
+	ShareOpened         = "share.opened"
+	ShareFailed         = "share.failed"
+	ShareLocked         = "share.locked"
+	ShareAccepted       = "share.accepted"
+	ShareRevoked        = "share.revoked"
 )
 
 // Entry is one audit row.

@@ -11,6 +11,9 @@ const (
 	KindProfileToReview  = "profile_to_review"
 	KindSupplierAdded    = "supplier_added"
 	KindDocumentReminder = "document_reminder"
+	KindShareLink        = "share_link"
+	KindShareOpened      = "share_opened"
+	KindShareAccepted    = "share_accepted"
 )
 
 type text struct{ Subject, Body string }
@@ -57,5 +60,19 @@ var templates = map[string]map[string]text{
 	KindDocumentReminder: {
 		"fr": {"Documents à fournir pour {{.establishment}}", "{{.items}}\n{{.link}}\n"},
 		"en": {"Documents to provide for {{.establishment}}", "{{.items}}\n{{.link}}\n"},
+	},
+	KindShareLink: {
+		"fr": {"{{.sender}} vous transmet un document : {{.document}}",
+			"Bonjour,\n\n{{.sender}} ({{.establishment}}) vous transmet le document « {{.document}} » via Vigie.\nOuvrez-le avec ce lien, valable jusqu'au {{.expires}} ; l'adresse à laquelle vous recevez ce message vous sera demandée :\n{{.link}}\n"},
+		"en": {"{{.sender}} is sharing a document with you: {{.document}}",
+			"Hello,\n\n{{.sender}} ({{.establishment}}) is sharing the document \"{{.document}}\" with you through Vigie.\nOpen it with this link, valid until {{.expires}}; you will be asked for the address this message was sent to:\n{{.link}}\n"},
+	},
+	KindShareOpened: {
+		"fr": {"{{.email}} a ouvert « {{.document}} »", "{{.email}} a ouvert le document « {{.document}} » que vous avez partagé ({{.at}}).\n"},
+		"en": {"{{.email}} opened \"{{.document}}\"", "{{.email}} opened the document \"{{.document}}\" you shared ({{.at}}).\n"},
+	},
+	KindShareAccepted: {
+		"fr": {"{{.name}} a accepté « {{.document}} »", "{{.name}} ({{.email}}) a accepté le document « {{.document}} » que vous avez partagé ({{.at}}).\n"},
+		"en": {"{{.name}} accepted \"{{.document}}\"", "{{.name}} ({{.email}}) accepted the document \"{{.document}}\" you shared ({{.at}}).\n"},
 	},
 }

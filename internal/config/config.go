@@ -38,6 +38,8 @@ type Config struct {
 	AllowSignup bool
 	// InviteValidity is how long an invitation link may be used.
 	InviteValidity time.Duration
+	// ShareValidity is a share link's lifetime when its sender gives none (L3).
+	ShareValidity time.Duration
 }
 
 // SMTP is the outgoing mail server.
@@ -62,6 +64,7 @@ func Default() Config {
 		ReminderSchedule: "0 7 * * *",
 		TimeZone:         "Europe/Paris",
 		InviteValidity:   7 * 24 * time.Hour,
+		ShareValidity:    14 * 24 * time.Hour,
 	}
 }
 
@@ -90,6 +93,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_TIMEZONE", "timezone", "time zone of the scheduler", &c.TimeZone},
 		{"VIGIE_ALLOW_SIGNUP", "allow-signup", "let anyone create an account (off: invitations only)", &c.AllowSignup},
 		{"VIGIE_INVITE_VALIDITY", "invite-validity", "how long an invitation link stays valid", &c.InviteValidity},
+		{"VIGIE_SHARE_VALIDITY", "share-validity", "default lifetime of a share link", &c.ShareValidity},
 	}
 }
 

@@ -20,6 +20,7 @@ const (
 	Requirements   = "requirements"
 	Documents      = "documents"
 	DocumentAccess = "document_access"
+	ShareLinks     = "share_links"
 )
 
 // Relationship statuses.

@@ -54,6 +54,7 @@ async function show(id) {
     const row = el("tr", { dataset: { id: d.id, type: d.expand.type.code, status: d.status } },
       el("td", {}, typeName(d.expand.type)), el("td", {}, d.expand.addressee ? d.expand.addressee.name : t("documents.everyone")),
       el("td", {}, d.validUntil ? d.validUntil.slice(0, 10) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
+    row.lastChild.append(" ", el("button", { type: "button", class: "share", onclick: () => openShare(d) }, t("documents.share")));
     docRows.push(row);
     if (versions.length === 0) continue;
     const older = [];
@@ -104,7 +105,35 @@ async function upload(ev) {
   }
 }
 
+// Sharing (L1): one document, one recipient; the URL is shown once.
+let sharing = null;
+
+function openShare(doc) {
+  sharing = doc;
+  document.getElementById("share-doc").textContent = typeName(doc.expand.type);
+  document.getElementById("share-result").hidden = true;
+  document.getElementById("share-section").hidden = false;
+  document.querySelector("#share [name=email]").focus();
+}
+
+async function share(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const expires = new Date(Date.now() + Number(form.days.value || 14) * 86400000);
+  try {
+    const res = await api("POST", `/api/vigie/documents/${sharing.id}/share`, {
+      email: form.email.value, expiresAt: expires.toISOString().replace("T", " "), maxOpens: Number(form.maxOpens.value || 0), lang: currentLang(),
+    });
+    document.getElementById("share-url").textContent = res.url;
+    document.getElementById("share-result").hidden = false;
+    form.email.value = "";
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("share").addEventListener("submit", share);
   document.querySelector("#upload [name=type]").addEventListener("change", syncAddressee);
   document.getElementById("upload").addEventListener("submit", upload);
   startPage("supplier", show);
