@@ -30,13 +30,13 @@ func TestCreateShareL1(t *testing.T) {
 	}{
 		{testkit.Admin, "kbis", 200, `"url":"http://vigie.test/s/`},
 		{testkit.Processing, "insurance", 200, `"url":`},
-		{testkit.Delivery, "urssaf", 200, `"url":`},            // its own upload
-		{testkit.Delivery, "kbis", 404, `"status":404`},        // not its upload: it cannot even see it
-		{testkit.Collector, "kbis", 200, `"url":`},             // its customer collects Kbis
-		{testkit.Collector, "insurance", 404, `"status":404`},  // its customer does not collect insurance
-		{testkit.Feedback, "kbis", 403, `"status":403`},        // sees, may not share
-		{CustomerAdmin, "kbis", 200, `"url":`},                 // the collecting customer passes it on
-		{CustomerAdmin, "insurance", 404, `"status":404`},      // not collected: invisible
+		{testkit.Delivery, "urssaf", 200, `"url":`},           // its own upload
+		{testkit.Delivery, "kbis", 404, `"status":404`},       // not its upload: it cannot even see it
+		{testkit.Collector, "kbis", 200, `"url":`},            // its customer collects Kbis
+		{testkit.Collector, "insurance", 404, `"status":404`}, // its customer does not collect insurance
+		{testkit.Feedback, "kbis", 403, `"status":403`},       // sees, may not share
+		{CustomerAdmin, "kbis", 200, `"url":`},                // the collecting customer passes it on
+		{CustomerAdmin, "insurance", 404, `"status":404`},     // not collected: invisible
 		{testkit.Sister, "kbis", 404, `"status":404`},
 		{testkit.Outsider, "kbis", 404, `"status":404`},
 		{testkit.Support, "kbis", 404, `"status":404`},
