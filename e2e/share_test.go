@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"vigie/internal/browsertest"
+	"vigie/internal/fixtures"
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+)
+
+// L2, L4, P2: the recipient's page shows nothing before the right address,
+// refuses a wrong one, then shows the document, lets it be downloaded and
+// accepted.
+func TestShareRecipientPageL2(t *testing.T) {
+	w, types := docSetup(t)
+	doc := core.NewRecord(mustCollection(t, w.App, schema.Documents))
+	f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), "kbis.pdf")
+	doc.Load(map[string]any{"supplier": w.Home.Id, "type": types["kbis"].Id, "file": f})
+	saveRecord(t, w.App, doc)
+	base := browsertest.Serve(t, w.App)
+
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/vigie/documents/"+doc.Id+"/share",
+		strings.NewReader(`{"email":"auditeur@cabinet.test"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", testkit.Token(t, w.Users[testkit.Admin]))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("share: %v %v", err, res)
+	}
+	var link struct{ URL string }
+	json.NewDecoder(res.Body).Decode(&link)
+	res.Body.Close()
+	path := link.URL[strings.Index(link.URL, "/s/"):]
+
+	ctx := browsertest.Browser(t)
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+path),
+		chromedp.WaitVisible(chromedp.CSS("#check")),
+	)
+	if body := browsertest.Text(t, ctx, "main"); strings.Contains(body, "Home SA") || strings.Contains(body, "Kbis") {
+		t.Fatalf("the page shows the document before the check: %q", body)
+	}
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#check [name=email]"), "someone@cabinet.test"),
+		chromedp.Click(chromedp.CSS("#check button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#flash.error")),
+	)
+	if got := browsertest.Text(t, ctx, "#flash"); !strings.Contains(got, "address") && !strings.Contains(got, "adresse") {
+		t.Fatalf("flash = %q", got)
+	}
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+path), // a fresh page: the typed address is the only input
+		chromedp.WaitVisible(chromedp.CSS("#check")),
+		chromedp.SendKeys(chromedp.CSS("#check [name=email]"), "Auditeur@Cabinet.test"),
+		chromedp.Click(chromedp.CSS("#check button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#document-section")),
+	)
+	if got := browsertest.Text(t, ctx, "#doc-supplier"); !strings.Contains(got, "Home SA") {
+		t.Fatalf("supplier shown = %q", got)
+	}
+	// The download link serves the PDF.
+	browsertest.WaitFor(t, ctx, `window.__pdf === true || (window.__fetching = window.__fetching || `+
+		`fetch(document.getElementById("doc-file").href).then(r => r.text()).then(t => { window.__pdf = t.startsWith("%PDF") }), false)`)
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#accept [name=name]"), "Alice Auditeur"),
+		chromedp.Click(chromedp.CSS("#accept button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#accepted")),
+	)
+	if got := browsertest.Text(t, ctx, "#accepted"); !strings.Contains(got, "Alice Auditeur") {
+		t.Fatalf("accepted = %q", got)
+	}
+	l, err := w.App.FindFirstRecordByFilter(schema.ShareLinks, "document = {:d}", map[string]any{"d": doc.Id})
+	if err != nil || l.GetString("acceptedName") != "Alice Auditeur" || l.GetInt("opens") != 1 || l.GetInt("failures") != 1 {
+		t.Fatalf("link after the walk: %v %v", err, l.PublicExport())
+	}
+}
