@@ -88,6 +88,18 @@ func TestUploadDocumentPageD3(t *testing.T) {
 	if doc.GetString("uploadedBy") != w.Users[testkit.Admin].Id || !strings.HasPrefix(doc.GetString("file"), "extrait_kbis") {
 		t.Fatalf("stored %v", doc.PublicExport())
 	}
+	// L1: sharing it from the page shows the link once and mails it.
+	browsertest.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#documents tr[data-type=kbis] button.share`)),
+		chromedp.WaitVisible(chromedp.CSS(`#share-section`)),
+		chromedp.SendKeys(chromedp.CSS(`#share [name=email]`), "auditeur@cabinet.test"),
+		chromedp.Click(chromedp.CSS(`#share button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#share-result`)),
+	)
+	if got := browsertest.Text(t, ctx, "#share-url"); !strings.Contains(got, "/s/") ||
+		!strings.Contains(w.App.TestMailer.LastMessage().Text, got) {
+		t.Fatalf("share url %q, mailed %q", got, w.App.TestMailer.LastMessage().Text)
+	}
 	// A refused file says why, and the page stays as it was.
 	exe := filepath.Join(t.TempDir(), "urssaf.pdf")
 	os.WriteFile(exe, fixtures.Executable(), 0o600)
