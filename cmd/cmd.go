@@ -14,6 +14,7 @@ import (
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 	root.AddCommand(directoryCommand(app))
+	root.AddCommand(remindersCommand(app, cfg))
 	root.AddCommand(&cobra.Command{
 		Use:          "demo",
 		Short:        "Load a small realistic demo data set and print how to sign in",

@@ -12,6 +12,7 @@ import (
 	"vigie/hooks/locks"
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
+	"vigie/hooks/reminders"
 	"vigie/hooks/security"
 	"vigie/hooks/share"
 	"vigie/hooks/tenancy"
@@ -29,5 +30,6 @@ func Register(app core.App, cfg *config.Config) {
 	security.Register(app, cfg, time.Now)
 	documents.Register(app, cfg, time.Now)
 	share.Register(app, cfg, time.Now)
+	reminders.Register(app, cfg, time.Now)
 	pages.Register(app)
 }

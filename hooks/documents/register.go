@@ -23,9 +23,6 @@ type Service struct {
 	Now func() time.Time
 }
 
-// statusJob is the scheduler's name for the status sweep.
-const statusJob = "vigie_document_statuses"
-
 // Register binds the documents hooks, routes and status sweep.
 func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s := &Service{App: app, Cfg: cfg, Now: now}
@@ -43,12 +40,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 		s.bindComplianceRoute(se)
 		return se.Next()
 	})
-	// Statuses move with the calendar: an hourly sweep updates the few
-	// documents crossing a boundary (D5).
-	app.Cron().MustAdd(statusJob, "17 * * * *", func() {
-		if _, err := s.Sweep(s.App); err != nil {
-			s.App.Logger().Error("documents: status sweep failed", "error", err)
-		}
-	})
+	// Statuses move with the calendar: the housekeeping job (hooks/reminders)
+	// runs Sweep.
 	return s
 }

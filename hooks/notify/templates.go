@@ -14,6 +14,7 @@ const (
 	KindShareLink        = "share_link"
 	KindShareOpened      = "share_opened"
 	KindShareAccepted    = "share_accepted"
+	KindComplianceDigest = "compliance_digest"
 )
 
 type text struct{ Subject, Body string }
@@ -74,5 +75,11 @@ var templates = map[string]map[string]text{
 	KindShareAccepted: {
 		"fr": {"{{.name}} a accepté « {{.document}} »", "{{.name}} ({{.email}}) a accepté le document « {{.document}} » que vous avez partagé ({{.at}}).\n"},
 		"en": {"{{.name}} accepted \"{{.document}}\"", "{{.name}} ({{.email}}) accepted the document \"{{.document}}\" you shared ({{.at}}).\n"},
+	},
+	KindComplianceDigest: {
+		"fr": {"{{.establishment}} : {{.count}} fournisseur(s) non conforme(s)",
+			"Fournisseurs de {{.establishment}} à qui il manque un document ou dont un document a expiré :\n{{.items}}\n\nTableau de conformité : {{.link}}\n"},
+		"en": {"{{.establishment}}: {{.count}} non-compliant supplier(s)",
+			"Suppliers of {{.establishment}} missing a document or holding an expired one:\n{{.items}}\n\nCompliance dashboard: {{.link}}\n"},
 	},
 }

@@ -31,6 +31,11 @@ type Config struct {
 	LockTimeout time.Duration
 	// ReminderSchedule is the cron expression of the reminder run (R1).
 	ReminderSchedule string
+	// DigestSchedule is the cron expression of the customers' weekly digest (R3).
+	DigestSchedule string
+	// HousekeepingSchedule is the cron expression of the clean-up and status
+	// sweep (R4, D5).
+	HousekeepingSchedule string
 	// TimeZone is the scheduler's time zone.
 	TimeZone string
 	// AllowSignup opens public sign-up; off by default, accounts come from
@@ -56,15 +61,17 @@ type SMTP struct {
 // Default returns the settings used when nothing is configured.
 func Default() Config {
 	return Config{
-		PublicURL:        "http://127.0.0.1:8090",
-		SMTP:             SMTP{Port: 587, Sender: "vigie@localhost", SenderName: "Vigie"},
-		UploadLimitMB:    10,
-		ExpiringDays:     30,
-		LockTimeout:      4 * time.Hour,
-		ReminderSchedule: "0 7 * * *",
-		TimeZone:         "Europe/Paris",
-		InviteValidity:   7 * 24 * time.Hour,
-		ShareValidity:    14 * 24 * time.Hour,
+		PublicURL:            "http://127.0.0.1:8090",
+		SMTP:                 SMTP{Port: 587, Sender: "vigie@localhost", SenderName: "Vigie"},
+		UploadLimitMB:        10,
+		ExpiringDays:         30,
+		LockTimeout:          4 * time.Hour,
+		ReminderSchedule:     "0 7 * * *",
+		DigestSchedule:       "0 7 * * 1",
+		HousekeepingSchedule: "17 * * * *",
+		TimeZone:             "Europe/Paris",
+		InviteValidity:       7 * 24 * time.Hour,
+		ShareValidity:        14 * 24 * time.Hour,
 	}
 }
 
@@ -90,6 +97,8 @@ func (c *Config) settings() []setting {
 		{"VIGIE_EXPIRING_DAYS", "expiring-days", "days before a document's end date in which it counts as expiring", &c.ExpiringDays},
 		{"VIGIE_LOCK_TIMEOUT", "lock-timeout", "how long a record lock lasts", &c.LockTimeout},
 		{"VIGIE_REMINDER_SCHEDULE", "reminder-schedule", "cron expression of the reminder run", &c.ReminderSchedule},
+		{"VIGIE_DIGEST_SCHEDULE", "digest-schedule", "cron expression of the customers' weekly digest", &c.DigestSchedule},
+		{"VIGIE_HOUSEKEEPING_SCHEDULE", "housekeeping-schedule", "cron expression of the clean-up and status sweep", &c.HousekeepingSchedule},
 		{"VIGIE_TIMEZONE", "timezone", "time zone of the scheduler", &c.TimeZone},
 		{"VIGIE_ALLOW_SIGNUP", "allow-signup", "let anyone create an account (off: invitations only)", &c.AllowSignup},
 		{"VIGIE_INVITE_VALIDITY", "invite-validity", "how long an invitation link stays valid", &c.InviteValidity},

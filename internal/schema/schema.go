@@ -21,6 +21,7 @@ const (
 	Documents      = "documents"
 	DocumentAccess = "document_access"
 	ShareLinks     = "share_links"
+	ReminderLog    = "reminder_log"
 )
 
 // Relationship statuses.

@@ -1,0 +1,323 @@
+// Package reminders implements R: the reminder engine that tells suppliers
+// what their customers are missing or about to miss, the customers' weekly
+// digest, the housekeeping jobs, and the robfig/cron scheduler that runs
+// them with the server.
+package reminders
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/hooks/notify"
+	"vigie/internal/config"
+	"vigie/internal/schema"
+)
+
+// Item is one customer × supplier × type to remind at one step of the cadence.
+type Item struct {
+	Customer     string `db:"customer"`
+	Supplier     string `db:"supplier"`
+	Type         string `db:"type"`
+	Document     string `db:"document"`
+	Relationship string `db:"relationship"`
+	ValidUntil   string `db:"validUntil"`
+	Since        string `db:"since"`
+	Status       string // missing, expiring, expired
+	Step         string
+}
+
+func (i Item) key() string { return i.Customer + "|" + i.Supplier + "|" + i.Type }
+
+// Email is one message of a run: one per recipient, grouping its items.
+type Email struct {
+	To      string
+	User    string
+	Subject string
+	Body    string
+	Items   int
+}
+
+// Report says what a run found and sent (or would send).
+type Report struct {
+	Today  string
+	Items  []Item
+	Emails []Email
+}
+
+// Engine runs reminders; Cfg gives the time zone and the public URL.
+type Engine struct {
+	App core.App
+	Cfg *config.Config
+}
+
+// today is now's date in the scheduler's zone.
+func (en *Engine) today(now time.Time) string {
+	loc, err := time.LoadLocation(en.Cfg.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(dayLayout)
+}
+
+// Run finds what is due on now's date and, unless dryRun, notifies every
+// recipient once, in one transaction with the log that stops a second send.
+func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
+	today := en.today(now)
+	items, err := en.due(today)
+	if err != nil {
+		return nil, err
+	}
+	items, err = en.unsent(items)
+	if err != nil {
+		return nil, err
+	}
+	report := &Report{Today: today, Items: items}
+	if len(items) == 0 {
+		return report, nil
+	}
+	names := newNames(en.App)
+	byRecipient, recipientsOf, err := en.recipients(items)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]string, 0, len(byRecipient))
+	for u := range byRecipient {
+		users = append(users, u)
+	}
+	sort.Strings(users)
+	type outgoing struct {
+		user *core.Record
+		vars map[string]string
+	}
+	var out []outgoing
+	for _, u := range users {
+		user, err := en.App.FindRecordById(schema.Users, u)
+		if err != nil {
+			continue // a user deleted since: the others still hear
+		}
+		subject, body, vars := en.message(names, user, byRecipient[u])
+		out = append(out, outgoing{user, vars})
+		report.Emails = append(report.Emails, Email{To: user.Email(), User: u, Subject: subject, Body: body, Items: len(byRecipient[u])})
+	}
+	if dryRun {
+		return report, nil
+	}
+	err = en.App.RunInTransaction(func(tx core.App) error {
+		log, err := tx.FindCachedCollectionByNameOrId(schema.ReminderLog)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			r := core.NewRecord(log)
+			r.Load(map[string]any{"item": it.key(), "step": it.Step, "customer": it.Customer, "supplier": it.Supplier,
+				"type": it.Type, "document": it.Document, "recipients": recipientsOf[it.key()+"#"+it.Step], "sentAt": now.UTC()})
+			if err := tx.SaveNoValidate(r); err != nil {
+				return fmt.Errorf("reminders: log: %w", err)
+			}
+		}
+		for _, o := range out {
+			if err := notify.User(tx, o.user, notify.Message{Kind: notify.KindDocumentReminder, Vars: o.vars,
+				Data: map[string]any{"items": len(byRecipient[o.user.Id])}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return report, err
+}
+
+// due lists every item at a step of its cadence today: current documents
+// ending within 30 days or expired (two index ranges), and required types
+// with no current document (one anti-join over requirements ×
+// relationships). None of it reads the documents that are not due.
+func (en *Engine) due(today string) ([]Item, error) {
+	horizon := addDays(today, 31)
+	join := `FROM documents d
+		JOIN relationships rel ON rel.supplier = d.supplier AND rel.status = 'active'
+		JOIN requirements r ON r.customer = rel.customer AND r.type = d.type AND (r.supplier = '' OR r.supplier = d.supplier)
+		WHERE (d.addressee = '' OR d.addressee = rel.customer) AND `
+	cols := `SELECT DISTINCT rel.customer AS customer, d.supplier AS supplier, d.type AS type, d.id AS document,
+		rel.id AS relationship, substr(d.validUntil, 1, 10) AS validUntil, '' AS since `
+	var docs []Item
+	q := cols + join + `d.archived = FALSE AND d.validUntil != '' AND d.validUntil < {:horizon}
+		UNION ` + cols + join + `d.status = 'expired'`
+	if err := en.App.DB().NewQuery(q).Bind(dbx.Params{"horizon": horizon}).All(&docs); err != nil {
+		return nil, fmt.Errorf("reminders: due documents: %w", err)
+	}
+	var out []Item
+	for _, it := range docs {
+		left := daysBetween(today, it.ValidUntil)
+		step, ok := expiryStep(left)
+		if !ok {
+			continue
+		}
+		it.Status = "expiring"
+		if left < 0 {
+			it.Status = "expired"
+		}
+		it.Step = it.Document + ":" + step
+		out = append(out, it)
+	}
+	var missing []Item
+	err := en.App.DB().NewQuery(`SELECT DISTINCT r.customer AS customer, rel.supplier AS supplier, r.type AS type,
+			'' AS document, rel.id AS relationship, '' AS validUntil,
+			substr(max(r.created, rel.created), 1, 10) AS since
+		FROM requirements r
+		JOIN relationships rel ON rel.customer = r.customer AND rel.status = 'active' AND (r.supplier = '' OR r.supplier = rel.supplier)
+		WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.supplier = rel.supplier AND d.type = r.type
+			AND d.status != 'superseded' AND (d.addressee = '' OR d.addressee = r.customer))`).All(&missing)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: missing documents: %w", err)
+	}
+	for _, it := range missing {
+		it.Status = "missing"
+		it.Step = "missing:" + missingStep(daysBetween(it.Since, today))
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// unsent drops the items whose step was already sent (R2).
+func (en *Engine) unsent(items []Item) ([]Item, error) {
+	out := items[:0]
+	for _, it := range items {
+		var n int
+		err := en.App.DB().Select("count(*)").From(schema.ReminderLog).
+			Where(dbx.HashExp{"item": it.key(), "step": it.Step}).Row(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// recipients maps each user to its items: the relationship's reference
+// contacts, else the supplier's admins (R1).
+func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]string, error) {
+	byUser := map[string][]Item{}
+	ofItem := map[string][]string{}
+	cache := map[string][]string{}
+	for _, it := range items {
+		users, ok := cache[it.Relationship]
+		if !ok {
+			rel, err := en.App.FindRecordById(schema.Relationships, it.Relationship)
+			if err != nil {
+				return nil, nil, err
+			}
+			users = rel.GetStringSlice("referents")
+			if len(users) == 0 {
+				err := en.App.DB().Select("user").From(schema.Memberships).
+					Where(dbx.HashExp{"establishment": it.Supplier, "profile": "admin"}).Column(&users)
+				if err != nil {
+					return nil, nil, err
+				}
+			}
+			cache[it.Relationship] = users
+		}
+		for _, u := range users {
+			byUser[u] = append(byUser[u], it)
+		}
+		ofItem[it.key()+"#"+it.Step] = users
+	}
+	return byUser, ofItem, nil
+}
+
+func addDays(day string, n int) string {
+	t, err := time.Parse(dayLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(dayLayout)
+}
+
+// message renders one recipient's email: items grouped by supplier and
+// document, each naming the customers asking, in the recipient's language.
+func (en *Engine) message(names *names, user *core.Record, items []Item) (subject, body string, vars map[string]string) {
+	lang := user.GetString("lang")
+	type group struct {
+		supplier, typ, status, validUntil string
+		customers                         []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	suppliers := map[string]bool{}
+	for _, it := range items {
+		k := it.Supplier + "|" + it.Type + "|" + it.Document
+		g, ok := groups[k]
+		if !ok {
+			g = &group{supplier: it.Supplier, typ: it.Type, status: it.Status, validUntil: it.ValidUntil}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.customers = append(g.customers, names.establishment(it.Customer))
+		suppliers[names.establishment(it.Supplier)] = true
+	}
+	sort.Strings(order)
+	var lines []string
+	for _, k := range order {
+		g := groups[k]
+		lines = append(lines, itemLine(lang, names.docType(g.typ, lang), names.establishment(g.supplier),
+			g.status, g.validUntil, strings.Join(g.customers, ", ")))
+	}
+	var est []string
+	for s := range suppliers {
+		est = append(est, s)
+	}
+	sort.Strings(est)
+	vars = map[string]string{"establishment": strings.Join(est, ", "), "items": strings.Join(lines, "\n"),
+		"link": en.Cfg.Link("/documents.html")}
+	subject, body, _ = notify.Render(notify.KindDocumentReminder, lang, vars)
+	return subject, body, vars
+}
+
+func itemLine(lang, docType, supplier, status, validUntil, customers string) string {
+	if lang == "en" {
+		state := map[string]string{"missing": "missing", "expiring": "expires on " + validUntil, "expired": "expired on " + validUntil}[status]
+		return fmt.Sprintf("- %s (%s): %s — asked by %s", docType, supplier, state, customers)
+	}
+	state := map[string]string{"missing": "manquant", "expiring": "expire le " + validUntil, "expired": "expiré le " + validUntil}[status]
+	return fmt.Sprintf("- %s (%s) : %s — demandé par %s", docType, supplier, state, customers)
+}
+
+// names caches the names a run prints.
+type names struct {
+	app   core.App
+	cache map[string]*core.Record
+}
+
+func newNames(app core.App) *names { return &names{app: app, cache: map[string]*core.Record{}} }
+
+func (n *names) record(collection, id string) *core.Record {
+	if r, ok := n.cache[id]; ok {
+		return r
+	}
+	r, _ := n.app.FindRecordById(collection, id)
+	n.cache[id] = r
+	return r
+}
+
+func (n *names) establishment(id string) string {
+	if r := n.record(schema.Establishments, id); r != nil {
+		return r.GetString("name")
+	}
+	return id
+}
+
+func (n *names) docType(id, lang string) string {
+	r := n.record(schema.DocumentTypes, id)
+	if r == nil {
+		return id
+	}
+	if lang == "en" && r.GetString("nameEn") != "" {
+		return r.GetString("nameEn")
+	}
+	return r.GetString("name")
+}
