@@ -33,7 +33,22 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 		if err := s.prepare(tx, doc); err != nil {
 			return err
 		}
-		return e.Next()
+		supplier, addressee := doc.GetString("supplier"), doc.GetString("addressee")
+		first := addressee != "" && !tenancy.HasAddressed(tx, supplier, addressee)
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if !first {
+			return nil
+		}
+		// The first document addressed to this customer opens its key to
+		// the customer's members (see tenancy.relationshipAccess).
+		rel, err := tx.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+			dbx.Params{"c": addressee, "s": supplier})
+		if err != nil {
+			return nil // no relationship: nobody on the customer's side reads it yet
+		}
+		return tenancy.SyncRelationshipGrants(tx, rel)
 	})
 }
 

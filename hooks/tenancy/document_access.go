@@ -108,12 +108,25 @@ func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSi
 		}
 		keys.Add(audience.Type(supplier, t.ID))
 	}
-	keys.Add(audience.Addressed(supplier, customer))
+	// Keys that match no document still cost the rule an index probe per
+	// list: the addressed key is written once the supplier has addressed a
+	// document to this customer (the documents hooks then resync).
+	if HasAddressed(app, supplier, customer) {
+		keys.Add(audience.Addressed(supplier, customer))
+	}
 	rows := make([]accessRow, 0, len(keys.Keys()))
 	for _, k := range keys.Keys() {
 		rows = append(rows, accessRow{user: user.Id, key: k, membership: m.Id, relationship: rel.Id})
 	}
 	return insertAccess(app, rows)
+}
+
+// HasAddressed reports whether supplier ever addressed a document to customer.
+func HasAddressed(app core.App, supplier, customer string) bool {
+	var n int
+	err := app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM documents WHERE addressee != '' AND addressee = {:c} AND supplier = {:s} LIMIT 1)").
+		Bind(dbx.Params{"c": customer, "s": supplier}).Row(&n)
+	return err == nil && n > 0
 }
 
 // CollectedType is a document type a customer collects from a supplier.
