@@ -14,8 +14,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime/pprof"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
