@@ -19,5 +19,9 @@ vigie_s=$(seconds "$data/vigie" directory import "$csv" --dir "$work/pb_data")
 sqlite_s=$(seconds sqlite3 "$work/raw.db" -cmd ".mode csv" ".import $csv stock")
 printf 'directory import   %8.0f rows/s (%.1f s)\n' "$(echo "$rows / $vigie_s" | bc -l)" "$vigie_s"
 printf 'sqlite3 .import    %8.0f rows/s (%.1f s)\n' "$(echo "$rows / $sqlite_s" | bc -l)" "$sqlite_s"
-printf 'ratio              %8.2f (budget >= 0.50)\n' "$(echo "$sqlite_s / $vigie_s" | bc -l)"
+ratio=$(echo "$sqlite_s / $vigie_s" | bc -l)
+printf 'ratio              %8.2f (budget >= 0.50)\n' "$ratio"
+verdict=FAIL; [ "$(echo "$ratio >= 0.5" | bc -l)" = 1 ] && verdict=PASS
+printf 'BUDGET\tdirectory import, %s rows\t%.0f rows/s = %.2fx sqlite3 .import (%.0f rows/s)\t>= 0.50x\t%s\n' \
+  "$rows" "$(echo "$rows / $vigie_s" | bc -l)" "$ratio" "$(echo "$rows / $sqlite_s" | bc -l)" "$verdict"
 go run ./bench/dirsearch -dir "$work/pb_data"

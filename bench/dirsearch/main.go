@@ -13,6 +13,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/bench/internal/budget"
 	"vigie/hooks/network"
 )
 
@@ -59,4 +60,6 @@ func main() {
 	app.DB().NewQuery("SELECT count(*) FROM directory").Row(&rows)
 	fmt.Printf("directory search over %d rows, %d queries: p50 %s p99 %s max %s\n",
 		rows, len(queries), pct(0.50), pct(0.99), latencies[len(latencies)-1])
+	budget.Line(fmt.Sprintf("directory search, %d rows", rows), fmt.Sprintf("p50 %s p99 %s", pct(0.50), pct(0.99)),
+		"p99 < 10ms", pct(0.99) < 10*time.Millisecond)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/bench/internal/budget"
 	"vigie/hooks"
 	"vigie/internal/config"
 )
@@ -65,6 +66,12 @@ func main() {
 		f.Close()
 		return
 	}
+	type result struct {
+		side           string
+		p50, p99, no50 time.Duration
+		ratio          float64
+	}
+	var results []result
 	fmt.Printf("documents: %d; %d requests per cell, interleaved\n", count(app, "documents"), *n)
 	for _, side := range sides {
 		fmt.Printf("\n%s sees %d documents\n", side.name, total(handler, side.token, base))
@@ -81,16 +88,24 @@ func main() {
 			}
 			up50, up99 := pct(user, 0.5), pct(user, 0.99)
 			pp50, pp99 := pct(plain, 0.5), pct(plain, 0.99)
-			fmt.Printf("  %-26s %10s %10s %12s %10s %7.2f×\n", q.name, ms(up50), ms(up99), ms(pp50), ms(pp99),
-				float64(up50)/float64(pp50))
+			ratio := float64(up50) / float64(pp50)
+			fmt.Printf("  %-26s %10s %10s %12s %10s %7.2f×\n", q.name, ms(up50), ms(up99), ms(pp50), ms(pp99), ratio)
+			if q.name == queries[0].name {
+				results = append(results, result{side.name, up50, up99, pp50, ratio})
+			}
 		}
+	}
+	for _, r := range results {
+		budget.Line("visible documents list, first page, "+r.side,
+			fmt.Sprintf("p50 %s p99 %s vs %s without rule = %.2fx", ms(r.p50), ms(r.p99), ms(r.no50), r.ratio), "<= 1.50x", r.ratio <= 1.5)
 	}
 }
 
 func must(err error) {
-	if err != nil {
-		log.Fatal(err)
+	if err == nil {
+		return
 	}
+	log.Fatal(err)
 }
 
 // serve builds the real router with every hook bound, as `serve` does.

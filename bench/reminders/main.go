@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/bench/internal/budget"
 	"vigie/hooks/reminders"
 	"vigie/internal/config"
 	_ "vigie/pb_migrations"
@@ -38,7 +39,7 @@ func main() {
 	var docs int
 	app.DB().NewQuery("SELECT count(*) FROM documents").Row(&docs)
 	fmt.Printf("documents: %d\n%-10s %10s %10s %10s %10s\n", docs, "due", "docs due", "items", "emails", "run")
-	for _, share := range []float64{0, 0.0025, 0.005, 0.01, 0.02} {
+	for _, share := range []float64{0, 0.0025, 0.005, 0.01, 0.02, 0.05} {
 		due := int(share * float64(docs))
 		var report *reminders.Report
 		var took time.Duration
@@ -67,5 +68,10 @@ func main() {
 		}
 		fmt.Printf("%-10s %10d %10d %10d %10s\n", fmt.Sprintf("%.2f%%", share*100), due, len(report.Items), len(report.Emails),
 			took.Round(time.Millisecond))
+		if share == 0.01 || share == 0.05 {
+			budget.Line(fmt.Sprintf("reminder run, %d documents, %.0f%% due", docs, share*100),
+				fmt.Sprintf("%s (%d items, %d emails)", took.Round(time.Millisecond), len(report.Items), len(report.Emails)),
+				"< 10s", took < 10*time.Second)
+		}
 	}
 }
