@@ -5,6 +5,7 @@
 package reminders
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/hooks/notify"
 	"vigie/internal/config"
@@ -108,15 +110,15 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 		return report, nil
 	}
 	err = en.App.RunInTransaction(func(tx core.App) error {
-		log, err := tx.FindCachedCollectionByNameOrId(schema.ReminderLog)
-		if err != nil {
-			return err
-		}
+		// The log is the server's own bookkeeping, with no hooks: plain
+		// inserts keep a run over many items within its budget.
+		sentAt, _ := types.ParseDateTime(now.UTC())
 		for _, it := range items {
-			r := core.NewRecord(log)
-			r.Load(map[string]any{"item": it.key(), "step": it.Step, "customer": it.Customer, "supplier": it.Supplier,
-				"type": it.Type, "document": it.Document, "recipients": recipientsOf[it.key()+"#"+it.Step], "sentAt": now.UTC()})
-			if err := tx.SaveNoValidate(r); err != nil {
+			recipients, _ := json.Marshal(recipientsOf[it.key()+"#"+it.Step])
+			_, err := tx.DB().Insert(schema.ReminderLog, dbx.Params{"id": core.GenerateDefaultRandomId(),
+				"item": it.key(), "step": it.Step, "customer": it.Customer, "supplier": it.Supplier, "type": it.Type,
+				"document": it.Document, "recipients": string(recipients), "sentAt": sentAt.String()}).Execute()
+			if err != nil {
 				return fmt.Errorf("reminders: log: %w", err)
 			}
 		}
@@ -182,17 +184,30 @@ func (en *Engine) due(today string) ([]Item, error) {
 	return out, nil
 }
 
-// unsent drops the items whose step was already sent (R2).
+// unsent drops the items whose step was already sent (R2): one indexed
+// look-up per batch of items, not per item.
 func (en *Engine) unsent(items []Item) ([]Item, error) {
-	out := items[:0]
-	for _, it := range items {
-		var n int
-		err := en.App.DB().Select("count(*)").From(schema.ReminderLog).
-			Where(dbx.HashExp{"item": it.key(), "step": it.Step}).Row(&n)
-		if err != nil {
+	sent := map[string]bool{}
+	const batch = 500
+	for start := 0; start < len(items); start += batch {
+		keys := make([]any, 0, batch)
+		for _, it := range items[start:min(start+batch, len(items))] {
+			keys = append(keys, it.key())
+		}
+		var rows []struct {
+			Item string `db:"item"`
+			Step string `db:"step"`
+		}
+		if err := en.App.DB().Select("item", "step").From(schema.ReminderLog).Where(dbx.In("item", keys...)).All(&rows); err != nil {
 			return nil, err
 		}
-		if n == 0 {
+		for _, r := range rows {
+			sent[r.Item+"#"+r.Step] = true
+		}
+	}
+	out := items[:0]
+	for _, it := range items {
+		if !sent[it.key()+"#"+it.Step] {
 			out = append(out, it)
 		}
 	}
