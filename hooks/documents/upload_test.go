@@ -76,6 +76,8 @@ func TestUploadContentD3(t *testing.T) {
 			content2: append(refused, "named as a PDF but its content is a PNG image")},
 		{name: "no file", status: 400, content2: []string{`"file":{"code":"validation_required"`}},
 		{name: "an empty file", filename: "kbis.pdf", content: []byte{}, status: 400, content2: []string{`"file":`}},
+		{name: "a decompression bomb", filename: "scan.png", content: fixtures.PNGBomb(100_000, 100_000), status: 400,
+			content2: append(refused, "megapixels")},
 		{name: "HTML", filename: "kbis.html", content: []byte("<html><script>alert(1)</script>"), status: 400, content2: refused},
 		{name: "a whole PDF", filename: "kbis.pdf", content: fixtures.PDF(), status: 200, content2: []string{`"status":"valid"`}},
 		{name: "a PNG without extension", filename: "scan", content: fixtures.PNG(t), status: 200, content2: []string{`.png"`}},

@@ -212,3 +212,6 @@ func describe(err error) string {
 	}
 	return err.Error()
 }
+
+// RowLine is the CSV line a parsed row came from.
+func RowLine(r SupplierRow) int { return r.line }

@@ -40,7 +40,13 @@ var (
 	ErrUnsupported = errors.New("only PDF, JPEG and PNG documents are accepted")
 	ErrTruncated   = errors.New("the PDF is incomplete (no end-of-file marker)")
 	ErrCorrupt     = errors.New("the image cannot be read")
+	ErrTooLarge    = fmt.Errorf("the image is larger than %d megapixels", MaxPixels/1_000_000)
 )
+
+// MaxPixels bounds an image's declared size: decoding allocates four bytes
+// a pixel, so a small file declaring huge dimensions (a decompression bomb)
+// is refused before it is decoded. Phone photos are well below.
+const MaxPixels = 60_000_000
 
 var (
 	pdfMagic = []byte("%PDF-")
@@ -63,17 +69,35 @@ func Detect(data []byte) (Kind, error) {
 		}
 		return PDF, nil
 	case bytes.HasPrefix(data, jpegSOI):
-		if _, err := jpeg.DecodeConfig(bytes.NewReader(data)); err != nil {
+		c, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
 			return "", ErrCorrupt
+		}
+		if err := checkPixels(c); err != nil {
+			return "", err
 		}
 		return JPEG, nil
 	case bytes.HasPrefix(data, pngMagic):
-		if _, err := png.DecodeConfig(bytes.NewReader(data)); err != nil {
+		c, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
 			return "", ErrCorrupt
+		}
+		if err := checkPixels(c); err != nil {
+			return "", err
 		}
 		return PNG, nil
 	}
 	return "", ErrUnsupported
+}
+
+func checkPixels(c image.Config) error {
+	if c.Width <= 0 || c.Height <= 0 {
+		return ErrCorrupt
+	}
+	if int64(c.Width)*int64(c.Height) > MaxPixels {
+		return ErrTooLarge
+	}
+	return nil
 }
 
 // Normalized is an image made safe to store and share.

@@ -30,6 +30,8 @@ func TestDetectD3(t *testing.T) {
 		{"html", []byte("<html><script>alert(1)</script></html>"), "", ErrUnsupported},
 		{"jpeg header only", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10}, "", ErrCorrupt},
 		{"empty", nil, "", ErrEmpty},
+		{"png declaring 100,000 × 100,000 pixels", fixtures.PNGBomb(100_000, 100_000), "", ErrTooLarge},
+		{"png of zero pixels", fixtures.PNGBomb(0, 10), "", ErrCorrupt},
 	}
 	for _, c := range cases {
 		kind, err := Detect(c.data)
@@ -96,4 +98,30 @@ func exiftool(t *testing.T, in, out []byte) {
 	if after := read(out); strings.Contains(after, "GPS") || strings.Contains(after, "Artist") || strings.Contains(after, "Orientation") {
 		t.Fatalf("exiftool still sees: %s", after)
 	}
+}
+
+// FuzzDetect: any bytes are classified or refused, never a panic; what is
+// accepted as an image normalises (D3, D4).
+func FuzzDetect(f *testing.F) {
+	f.Add(fixtures.PDF())
+	f.Add(fixtures.TruncatedPDF())
+	f.Add(fixtures.PNG(f))
+	f.Add(fixtures.Photo(f))
+	f.Add(fixtures.Executable())
+	f.Add(fixtures.PNGBomb(100_000, 100_000))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kind, err := Detect(data)
+		if err != nil {
+			if kind != "" {
+				t.Fatalf("refused with a kind: %q, %v", kind, err)
+			}
+			return
+		}
+		if kind == PDF {
+			return
+		}
+		if n, err := NormalizeImage(data, kind); err == nil && (len(n.Data) == 0 || len(n.Preview) == 0) {
+			t.Fatal("an accepted image normalised to nothing")
+		}
+	})
 }
