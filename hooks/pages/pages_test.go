@@ -2,10 +2,12 @@ package pages_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"vigie/hooks/pages"
 	"vigie/internal/testkit"
 )
 
@@ -25,5 +27,31 @@ func TestPagesServedFromBinary(t *testing.T) {
 		s.TestAppFactory = factory
 		s.DisableTestAppCleanup = true
 		s.Test(t)
+	}
+}
+
+// The pages carry a policy without inline scripts, and refuse framing and
+// sniffing (issue 10); the share page keeps its token out of referrers.
+func TestPageSecurityHeaders(t *testing.T) {
+	app := testkit.NewApp(t)
+	for _, c := range []struct{ url, referrer string }{
+		{"/", "same-origin"}, {"/documents.html", "same-origin"}, {"/js/api.js", "same-origin"},
+		{"/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "no-referrer"},
+	} {
+		(&tests.ApiScenario{
+			Name: c.url, Method: http.MethodGet, URL: c.url, ExpectedStatus: 200, ExpectedContent: []string{"e"},
+			TestAppFactory: func(testing.TB) *tests.TestApp { return app }, DisableTestAppCleanup: true,
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				h := res.Header
+				if csp := h.Get("Content-Security-Policy"); csp != pages.ContentSecurityPolicy ||
+					strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+					t.Errorf("%s: CSP %q", c.url, csp)
+				}
+				if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" ||
+					h.Get("Referrer-Policy") != c.referrer {
+					t.Errorf("%s: headers %v", c.url, h)
+				}
+			},
+		}).Test(t)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"vigie/hooks/audit"
 	"vigie/hooks/notify"
+	"vigie/hooks/pages"
 	"vigie/internal/schema"
 	"vigie/pb_public"
 )
@@ -258,7 +259,8 @@ func (s *Service) page(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	e.Response.Header().Set("Referrer-Policy", "no-referrer")
+	pages.SecurityHeaders(e.Response.Header())
+	e.Response.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.HTML(http.StatusOK, string(html))
 }
