@@ -16,6 +16,9 @@ import (
 func Register(app core.App, cfg *config.Config, clock func() time.Time) {
 	var c *cron.Cron
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if c != nil {
+			c.Stop() // served again (tests build a router per request): one scheduler per app
+		}
 		en := &Engine{App: se.App, Cfg: cfg}
 		var err error
 		if c, err = NewScheduler(en, cfg, clock); err != nil {
