@@ -15,6 +15,7 @@ import (
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 	root.AddCommand(directoryCommand(app))
 	root.AddCommand(remindersCommand(app, cfg))
+	root.AddCommand(housekeepingCommand(app, cfg))
 	root.AddCommand(&cobra.Command{
 		Use:          "demo",
 		Short:        "Load a small realistic demo data set and print how to sign in",

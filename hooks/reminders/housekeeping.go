@@ -23,7 +23,8 @@ type Housekeeping struct {
 	Locks, SupportGrants, ShareLinks, Challenges, Statuses int64
 }
 
-// Housekeep runs every clean-up as of now.
+// Housekeep runs every clean-up as of now (orphan files have their own,
+// daily job: DeleteOrphanFiles lists the whole storage).
 func (en *Engine) Housekeep(now time.Time) (*Housekeeping, error) {
 	h := &Housekeeping{}
 	var err error

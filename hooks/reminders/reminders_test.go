@@ -2,6 +2,8 @@ package reminders_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -261,5 +263,39 @@ func TestHousekeepingR4(t *testing.T) {
 	kbis, _ := s.App.FindFirstRecordByFilter(schema.Documents, "type = {:t}", dbx.Params{"t": typeID(t, s.App, "kbis")})
 	if kbis.GetString("status") != schema.StatusExpired {
 		t.Fatalf("Kbis is %s on day 41", kbis.GetString("status"))
+	}
+}
+
+// R4: a stored file whose record never committed (a crash mid-upload) is
+// removed once old enough; a fresh one (an upload in flight) and the files
+// of existing records stay.
+func TestDeleteOrphanFilesR4(t *testing.T) {
+	s := newSim(t)
+	col, _ := s.App.FindCollectionByNameOrId(schema.Documents)
+	dir := filepath.Join(s.App.DataDir(), "storage", col.Id)
+	write := func(record string, age time.Duration) string {
+		p := filepath.Join(dir, record, "orphan.pdf")
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, fixtures.PDF(), 0o600)
+		old := time.Now().Add(-age)
+		os.Chtimes(p, old, old)
+		return p
+	}
+	stale, fresh := write("stalerecord0001", 2*time.Hour), write("freshrecord0001", time.Minute)
+	n, err := reminders.DeleteOrphanFiles(s.App, time.Now().Add(-reminders.OrphanAge))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); n != 1 || !os.IsNotExist(err) {
+		t.Fatalf("removed %d, stale file still there: %v", n, err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatal("a fresh file was removed")
+	}
+	docs, _ := s.App.FindAllRecords(schema.Documents)
+	for _, d := range docs {
+		if _, err := os.Stat(filepath.Join(dir, d.Id, d.GetString("file"))); err != nil {
+			t.Fatalf("a document's file was removed: %v", err)
+		}
 	}
 }

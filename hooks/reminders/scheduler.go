@@ -35,7 +35,7 @@ func Register(app core.App, cfg *config.Config, clock func() time.Time) {
 	})
 }
 
-// NewScheduler builds the cron with the three jobs at their configured
+// NewScheduler builds the cron with the jobs at their configured
 // schedules, in the configured zone.
 func NewScheduler(en *Engine, cfg *config.Config, clock func() time.Time) (*cron.Cron, error) {
 	loc, err := time.LoadLocation(cfg.TimeZone)
@@ -55,6 +55,11 @@ func NewScheduler(en *Engine, cfg *config.Config, clock func() time.Time) (*cron
 		{"reminders", cfg.ReminderSchedule, func(now time.Time) error { _, err := en.Run(now, false); return err }},
 		{"digest", cfg.DigestSchedule, func(now time.Time) error { _, err := en.Digest(now, false); return err }},
 		{"housekeeping", cfg.HousekeepingSchedule, func(now time.Time) error { _, err := en.Housekeep(now); return err }},
+		// Listing every stored file is the heavy part of clean-up: nightly.
+		{"orphan files", "30 3 * * *", func(now time.Time) error {
+			_, err := DeleteOrphanFiles(en.App, now.Add(-OrphanAge))
+			return err
+		}},
 	}
 	for _, j := range jobs {
 		j := j

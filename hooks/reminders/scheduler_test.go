@@ -8,7 +8,7 @@ import (
 	"vigie/internal/testkit"
 )
 
-// R1: the three jobs are scheduled from the settings, in their zone; a bad
+// R1, R4: the four jobs are scheduled from the settings, in their zone; a bad
 // schedule or zone stops the start with a clear error.
 func TestSchedulerFromSettingsR1(t *testing.T) {
 	app := testkit.NewApp(t)
@@ -18,8 +18,8 @@ func TestSchedulerFromSettingsR1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(c.Entries()); n != 3 {
-		t.Fatalf("%d jobs, want 3", n)
+	if n := len(c.Entries()); n != 4 {
+		t.Fatalf("%d jobs, want 4", n)
 	}
 	if loc := c.Location().String(); loc != "Europe/Paris" {
 		t.Fatalf("zone %s", loc)
