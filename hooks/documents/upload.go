@@ -8,21 +8,16 @@ import (
 	"strings"
 	"time"
 
-	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"vigie/internal/apierr"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/upload"
 )
-
-// fieldError is a 400 naming the field and why.
-func fieldError(field, code, message string) error {
-	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
-}
 
 // applyUploadLimit makes the file fields' size bound the configured limit,
 // so PocketBase also caps the request body near it instead of reading a
@@ -56,7 +51,7 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 	}
 	docType, err := e.App.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
 	if err != nil {
-		return fieldError("type", "validation_unknown_type", "Choose a document type.")
+		return apierr.Field("type", "validation_unknown_type", "Choose a document type.")
 	}
 	if err := checkAudience(e.App, doc, docType); err != nil {
 		return err
@@ -80,12 +75,12 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 func (s *Service) checkFile(doc *core.Record) error {
 	files := doc.GetUnsavedFiles("file")
 	if len(files) != 1 {
-		return fieldError("file", "validation_required", "Attach one PDF, JPEG or PNG file.")
+		return apierr.Field("file", "validation_required", "Attach one PDF, JPEG or PNG file.")
 	}
 	f := files[0]
 	limit := s.Cfg.UploadLimitBytes()
 	if f.Size > limit {
-		return fieldError("file", "validation_file_size_limit",
+		return apierr.Field("file", "validation_file_size_limit",
 			fmt.Sprintf("The file is larger than the %d MB limit.", s.Cfg.UploadLimitMB))
 	}
 	data, err := readAll(f, limit)
@@ -94,10 +89,10 @@ func (s *Service) checkFile(doc *core.Record) error {
 	}
 	kind, err := upload.Detect(data)
 	if err != nil {
-		return fieldError("file", "validation_file_content", "Refused: "+err.Error()+".")
+		return apierr.Field("file", "validation_file_content", "Refused: "+err.Error()+".")
 	}
 	if declared, ok := declaredKinds[strings.ToLower(filepath.Ext(f.OriginalName))]; ok && declared != kind {
-		return fieldError("file", "validation_file_content",
+		return apierr.Field("file", "validation_file_content",
 			fmt.Sprintf("Refused: the file is named as %s but its content is %s.", declared.Label(), kind.Label()))
 	}
 	base := strings.TrimSuffix(filepath.Base(f.OriginalName), filepath.Ext(f.OriginalName))
@@ -115,7 +110,7 @@ func (s *Service) checkFile(doc *core.Record) error {
 	}
 	n, err := upload.NormalizeImage(data, kind)
 	if err != nil {
-		return fieldError("file", "validation_file_content", "Refused: "+err.Error()+".")
+		return apierr.Field("file", "validation_file_content", "Refused: "+err.Error()+".")
 	}
 	clean, err := filesystem.NewFileFromBytes(n.Data, base+kind.Extension())
 	if err != nil {
@@ -145,7 +140,7 @@ func readAll(f *filesystem.File, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, fieldError("file", "validation_file_size_limit", "The file is larger than the upload limit.")
+		return nil, apierr.Field("file", "validation_file_size_limit", "The file is larger than the upload limit.")
 	}
 	return data, nil
 }
@@ -157,22 +152,22 @@ func checkAudience(app core.App, doc, docType *core.Record) error {
 	supplier, addressee := doc.GetString("supplier"), doc.GetString("addressee")
 	owner := docType.GetString("owner")
 	if owner != "" && !activeRelationship(app, owner, supplier) {
-		return fieldError("type", "validation_foreign_type", "This type belongs to a customer this supplier does not work with.")
+		return apierr.Field("type", "validation_foreign_type", "This type belongs to a customer this supplier does not work with.")
 	}
 	if docType.GetString("kind") != schema.KindSpecific {
 		if addressee != "" {
-			return fieldError("addressee", "validation_shared_document",
+			return apierr.Field("addressee", "validation_shared_document",
 				"A legal or financial document is shared with every customer collecting it: leave the addressee empty.")
 		}
 		return nil
 	}
 	switch {
 	case addressee == "":
-		return fieldError("addressee", "validation_required", "A specific document is addressed to one customer: choose it.")
+		return apierr.Field("addressee", "validation_required", "A specific document is addressed to one customer: choose it.")
 	case owner != "" && addressee != owner:
-		return fieldError("addressee", "validation_foreign_type", "This type belongs to another customer.")
+		return apierr.Field("addressee", "validation_foreign_type", "This type belongs to another customer.")
 	case !activeRelationship(app, addressee, supplier):
-		return fieldError("addressee", "validation_not_customer", "The addressee is not an active customer of this supplier.")
+		return apierr.Field("addressee", "validation_not_customer", "The addressee is not an active customer of this supplier.")
 	}
 	return nil
 }
@@ -244,7 +239,7 @@ func collects(app core.App, customer, supplier, docType string) (bool, error) {
 func (s *Service) defaultDates(app core.App, doc *core.Record) error {
 	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
 	if err != nil {
-		return fieldError("type", "validation_unknown_type", "Choose a document type.")
+		return apierr.Field("type", "validation_unknown_type", "Choose a document type.")
 	}
 	from := doc.GetDateTime("validFrom")
 	if from.IsZero() {
@@ -269,7 +264,7 @@ func (s *Service) checkDates(e *core.RecordRequestEvent) error {
 func checkDateOrder(doc *core.Record) error {
 	from, until := doc.GetDateTime("validFrom"), doc.GetDateTime("validUntil")
 	if !until.IsZero() && !from.IsZero() && until.Time().Before(from.Time()) {
-		return fieldError("validUntil", "validation_date_order", "The end of validity comes before its start.")
+		return apierr.Field("validUntil", "validation_date_order", "The end of validity comes before its start.")
 	}
 	return nil
 }
@@ -284,7 +279,7 @@ func checkRequirement(e *core.RecordRequestEvent) error {
 			"customer": e.Record.GetString("customer"), "supplier": supplier,
 		}).Row(&n)
 		if n == 0 {
-			return fieldError("supplier", "validation_not_supplier", "This establishment is not one of your suppliers.")
+			return apierr.Field("supplier", "validation_not_supplier", "This establishment is not one of your suppliers.")
 		}
 	}
 	return e.Next()

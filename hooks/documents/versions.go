@@ -5,6 +5,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/tenancy"
+	"vigie/internal/apierr"
 	"vigie/internal/audience"
 	"vigie/internal/schema"
 )
@@ -77,7 +78,7 @@ func (s *Service) prepare(app core.App, doc *core.Record) error {
 	// an addressee: a shared one addressed to a customer would bypass the
 	// financial and collection checks of its kind.
 	if docType.GetString("kind") != schema.KindSpecific && doc.GetString("addressee") != "" {
-		return fieldError("addressee", "validation_shared_document",
+		return apierr.Field("addressee", "validation_shared_document",
 			"A legal or financial document is shared with every customer collecting it: leave the addressee empty.")
 	}
 	access, supplier, owner := audience.Document{

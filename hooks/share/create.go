@@ -15,6 +15,7 @@ import (
 	"vigie/hooks/audit"
 	"vigie/hooks/notify"
 	"vigie/hooks/tenancy"
+	"vigie/internal/apierr"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
@@ -30,10 +31,6 @@ type createBody struct {
 
 // maxValidity bounds how long a link may live.
 const maxValidity = 366 * 24 * time.Hour
-
-func fieldError(field, code, message string) error {
-	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
-}
 
 // create shares one document with one address (L1): for members who may
 // see it and handle documents where they see it from.
@@ -101,27 +98,27 @@ func (s *Service) create(e *core.RequestEvent) error {
 func (s *Service) newLink(e *core.RequestEvent, doc, est *core.Record, body createBody) (*core.Record, error) {
 	email := strings.ToLower(strings.TrimSpace(body.Email))
 	if err := validation.Validate(email, validation.Required, is.EmailFormat); err != nil {
-		return nil, fieldError("email", "validation_invalid_email", "Give the recipient's email address.")
+		return nil, apierr.Field("email", "validation_invalid_email", "Give the recipient's email address.")
 	}
 	now := s.Now()
 	expires := now.Add(s.Cfg.ShareValidity)
 	if body.ExpiresAt != "" {
 		d, err := types.ParseDateTime(body.ExpiresAt)
 		if err != nil || d.IsZero() {
-			return nil, fieldError("expiresAt", "validation_invalid_date", "Give the expiry as a date.")
+			return nil, apierr.Field("expiresAt", "validation_invalid_date", "Give the expiry as a date.")
 		}
 		expires = d.Time()
 	}
 	if !expires.After(now) || expires.After(now.Add(maxValidity)) {
-		return nil, fieldError("expiresAt", "validation_date_range", "The expiry must be in the future and within a year.")
+		return nil, apierr.Field("expiresAt", "validation_date_range", "The expiry must be in the future and within a year.")
 	}
 	if body.MaxOpens < 0 || body.MaxOpens > 1000 {
-		return nil, fieldError("maxOpens", "validation_range", "The maximum number of opens is between 0 (no limit) and 1000.")
+		return nil, apierr.Field("maxOpens", "validation_range", "The maximum number of opens is between 0 (no limit) and 1000.")
 	}
 	requireEmail := est.GetBool("shareEmailCheck")
 	if body.RequireEmail != nil {
 		if requireEmail && !*body.RequireEmail {
-			return nil, fieldError("requireEmail", "validation_weaker_than_setting",
+			return nil, apierr.Field("requireEmail", "validation_weaker_than_setting",
 				"Your establishment requires the recipient's email check.")
 		}
 		requireEmail = *body.RequireEmail

@@ -15,6 +15,7 @@ import (
 	"vigie/hooks/audit"
 	"vigie/hooks/notify"
 	"vigie/hooks/pages"
+	"vigie/internal/apierr"
 	"vigie/internal/schema"
 	"vigie/pb_public"
 )
@@ -207,7 +208,7 @@ func (s *Service) accept(e *core.RequestEvent) error {
 	}
 	name := strings.TrimSpace(body.Name)
 	if name == "" || len(name) > 200 {
-		return fieldError("name", "validation_required", "Type your full name to accept.")
+		return apierr.Field("name", "validation_required", "Type your full name to accept.")
 	}
 	if !link.GetDateTime("acceptedAt").IsZero() {
 		return router.NewApiError(http.StatusConflict, "This document was already accepted.", nil)

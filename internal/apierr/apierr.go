@@ -1,0 +1,13 @@
+// Package apierr builds the 400 answers that name the faulty field, in
+// PocketBase's error shape {status, message, data: {field: {code, message}}}.
+package apierr
+
+import (
+	validation "github.com/go-ozzo/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Field is a 400 naming field, with a machine code and a message for people.
+func Field(field, code, message string) error {
+	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
+}
