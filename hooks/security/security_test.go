@@ -326,3 +326,31 @@ func TestChallengeExpiresS1(t *testing.T) {
 		t.Fatal("an expired challenge was kept")
 	}
 }
+
+// ASVS 2.1.1, 2.1.2, 2.1.3, 2.1.6: a password of at least 12 characters, 64
+// and more with spaces, Unicode allowed, changed with the current one. The
+// upper bound is bcrypt's 72 bytes: 64 kanji (192 bytes) do not fit.
+func TestPasswordPolicyASVS21(t *testing.T) {
+	w := testkit.NewWorld(t)
+	id := w.Users[testkit.Processing].Id
+	change := func(old, pw string, status int, want string) {
+		t.Helper()
+		fresh, err := w.App.FindRecordById("users", id) // a changed password renews the token key
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Users[testkit.Processing] = fresh
+		body := `{"oldPassword":"` + old + `","password":"` + pw + `","passwordConfirm":"` + pw + `"}`
+		w.As(t, testkit.Processing, tests.ApiScenario{
+			Name: "password " + pw, Method: http.MethodPatch, URL: "/api/collections/users/records/" + id,
+			Body: strings.NewReader(body), Headers: map[string]string{"Content-Type": "application/json"},
+			ExpectedStatus: status, ExpectedContent: []string{want},
+		}).Test(t)
+	}
+	change(testkit.Password, "eleven-char", 400, `"password":{`)
+	change("wrong-old-password", "a long enough one", 400, `"oldPassword":{`)
+	long := strings.Repeat("correct horse ", 5) // 70 characters with spaces
+	change(testkit.Password, long, 200, `"id":"`+id+`"`)
+	change(long, "mot de passe de Noël 漢字 🙂", 200, `"id":"`+id+`"`)
+	change("mot de passe de Noël 漢字 🙂", strings.Repeat("漢", 64), 400, `"password":{`) // 192 bytes
+}
