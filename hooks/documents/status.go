@@ -1,36 +1,24 @@
 package documents
 
 import (
-	"time"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"vigie/internal/calendar"
 	"vigie/internal/schema"
 )
 
 // Day is a calendar date in the portal's time zone, as "2006-01-02".
 type Day string
 
-const dayLayout = "2006-01-02"
-
 // today is the current date where the portal runs (the scheduler's zone).
-func (s *Service) today() Day {
-	loc, err := time.LoadLocation(s.Cfg.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return Day(s.Now().In(loc).Format(dayLayout))
-}
+func (s *Service) today() Day { return Day(calendar.Today(s.Now(), s.Cfg.TimeZone)) }
 
 // dayOf is the date a validity bound names; dates are stored at midnight UTC.
-func dayOf(t types.DateTime) Day { return Day(t.Time().UTC().Format(dayLayout)) }
+func dayOf(t types.DateTime) Day { return Day(t.Time().UTC().Format(calendar.Layout)) }
 
-func (d Day) addDays(n int) Day {
-	t, _ := time.Parse(dayLayout, string(d))
-	return Day(t.AddDate(0, 0, n).Format(dayLayout))
-}
+func (d Day) addDays(n int) Day { return Day(calendar.AddDays(string(d), n)) }
 
 // StatusOn says where a document valid until validUntil stands on today: a
 // document is valid through its last Day, expiring within windowDays of it,
@@ -69,7 +57,7 @@ func archiveByStatus(doc *core.Record) {
 // what is due, not the table. It returns how many documents changed.
 func (s *Service) Sweep(app core.App) (int, error) {
 	today := s.today()
-	horizon := today.addDays(s.Cfg.ExpiringDays + 1) // strictly before: the window's last Day included
+	horizon := today.addDays(s.Cfg.ExpiringDays + 1) // strictly before: the window's last day included
 	due, err := app.FindAllRecords(schema.Documents,
 		dbx.NewExp("archived = FALSE AND validUntil != '' AND validUntil < {:horizon}", dbx.Params{"horizon": string(horizon)}))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"vigie/internal/apierr"
+	"vigie/internal/calendar"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/upload"
@@ -243,7 +244,7 @@ func (s *Service) defaultDates(app core.App, doc *core.Record) error {
 	}
 	from := doc.GetDateTime("validFrom")
 	if from.IsZero() {
-		t, _ := time.Parse(dayLayout, string(s.today()))
+		t, _ := time.Parse(calendar.Layout, string(s.today()))
 		doc.Set("validFrom", t)
 		from = doc.GetDateTime("validFrom")
 	}

@@ -1,22 +1,6 @@
 package reminders
 
-import (
-	"strconv"
-	"time"
-)
-
-// dayLayout names a calendar day.
-const dayLayout = "2006-01-02"
-
-// daysBetween counts calendar days from a to b (both "2006-01-02").
-func daysBetween(a, b string) int {
-	ta, err1 := time.Parse(dayLayout, a)
-	tb, err2 := time.Parse(dayLayout, b)
-	if err1 != nil || err2 != nil {
-		return 0
-	}
-	return int(tb.Sub(ta).Hours() / 24)
-}
+import "strconv"
 
 // expiryStep is where a document whose last valid day is daysLeft away
 // stands in R2's cadence: 30 days before, 7 days before, on the day, then

@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/hooks/notify"
+	"vigie/internal/calendar"
 	"vigie/internal/config"
 	"vigie/internal/schema"
 )
@@ -58,13 +59,7 @@ type Engine struct {
 }
 
 // today is now's date in the scheduler's zone.
-func (en *Engine) today(now time.Time) string {
-	loc, err := time.LoadLocation(en.Cfg.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(dayLayout)
-}
+func (en *Engine) today(now time.Time) string { return calendar.Today(now, en.Cfg.TimeZone) }
 
 // Run finds what is due on now's date and, unless dryRun, notifies every
 // recipient once, in one transaction with the log that stops a second send.
@@ -138,7 +133,7 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 // with no current document (one anti-join over requirements ×
 // relationships). None of it reads the documents that are not due.
 func (en *Engine) due(today string) ([]Item, error) {
-	horizon := addDays(today, 31)
+	horizon := calendar.AddDays(today, 31)
 	join := `FROM documents d
 		JOIN relationships rel ON rel.supplier = d.supplier AND rel.status = 'active'
 		JOIN requirements r ON r.customer = rel.customer AND r.type = d.type AND (r.supplier = '' OR r.supplier = d.supplier)
@@ -153,7 +148,7 @@ func (en *Engine) due(today string) ([]Item, error) {
 	}
 	var out []Item
 	for _, it := range docs {
-		left := daysBetween(today, it.ValidUntil)
+		left := calendar.DaysBetween(today, it.ValidUntil)
 		step, ok := expiryStep(left)
 		if !ok {
 			continue
@@ -178,7 +173,7 @@ func (en *Engine) due(today string) ([]Item, error) {
 	}
 	for _, it := range missing {
 		it.Status = "missing"
-		it.Step = "missing:" + missingStep(daysBetween(it.Since, today))
+		it.Step = "missing:" + missingStep(calendar.DaysBetween(it.Since, today))
 		out = append(out, it)
 	}
 	return out, nil
@@ -243,14 +238,6 @@ func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]stri
 		ofItem[it.key()+"#"+it.Step] = users
 	}
 	return byUser, ofItem, nil
-}
-
-func addDays(day string, n int) string {
-	t, err := time.Parse(dayLayout, day)
-	if err != nil {
-		return day
-	}
-	return t.AddDate(0, 0, n).Format(dayLayout)
 }
 
 // message renders one recipient's email: items grouped by supplier and

@@ -31,13 +31,9 @@ func (en *Engine) Housekeep(now time.Time) (*Housekeeping, error) {
 	if h.Locks, err = locks.DeleteExpired(en.App, now); err != nil {
 		return nil, err
 	}
-	var before, after int64
-	before, _ = en.App.CountRecords(schema.Grants)
-	if err := tenancy.DeleteExpiredSupportGrants(en.App, "", now); err != nil {
+	if h.SupportGrants, err = tenancy.DeleteExpiredSupportGrants(en.App, "", now); err != nil {
 		return nil, err
 	}
-	after, _ = en.App.CountRecords(schema.Grants)
-	h.SupportGrants = before - after
 	stamp := func(t time.Time) string { d, _ := types.ParseDateTime(t.UTC()); return d.String() }
 	res, err := en.App.DB().Delete(schema.ShareLinks,
 		dbx.NewExp("expiresAt < {:t}", dbx.Params{"t": stamp(now.Add(-shareLinkRetention))})).Execute()

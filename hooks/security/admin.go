@@ -125,7 +125,7 @@ func (s *Service) supportAccess(e *core.RequestEvent) error {
 // before serving its request, so "until" is exact (S5).
 func (s *Service) expireSupportGrants(e *core.RequestEvent) error {
 	if e.Auth != nil && e.Auth.GetBool("support") {
-		if err := tenancy.DeleteExpiredSupportGrants(e.App, e.Auth.Id, s.Now()); err != nil {
+		if _, err := tenancy.DeleteExpiredSupportGrants(e.App, e.Auth.Id, s.Now()); err != nil {
 			return err
 		}
 	}

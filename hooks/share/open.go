@@ -74,18 +74,23 @@ func (s *Service) check(e *core.RequestEvent, token, typed string, countOpens bo
 		return link, nil
 	}
 	err := e.App.RunInTransaction(func(tx core.App) error {
-		now := types.NowDateTime().String()
-		if _, err := tx.DB().NewQuery("UPDATE share_links SET failures = failures + 1, " +
-			"lockedAt = CASE WHEN failures + 1 >= {:max} THEN {:now} ELSE lockedAt END WHERE id = {:id}").
-			Bind(dbx.Params{"max": maxFailures, "now": now, "id": link.Id}).Execute(); err != nil {
+		if _, err := tx.DB().NewQuery("UPDATE share_links SET failures = failures + 1 WHERE id = {:id}").
+			Bind(dbx.Params{"id": link.Id}).Execute(); err != nil {
 			return err
 		}
+		// The failure that reaches the limit, and only it, locks the link.
+		res, err := tx.DB().NewQuery("UPDATE share_links SET lockedAt = {:now} WHERE id = {:id} AND failures >= {:max} AND lockedAt = ''").
+			Bind(dbx.Params{"max": maxFailures, "now": s.stamp(), "id": link.Id}).Execute()
+		if err != nil {
+			return err
+		}
+		locked, _ := res.RowsAffected()
 		entry := s.entry(e, link, audit.ShareFailed)
 		entry.Data["email"] = strings.TrimSpace(typed)
 		if err := audit.Write(tx, entry); err != nil {
 			return err
 		}
-		if link.GetInt("failures")+1 >= maxFailures {
+		if locked == 1 {
 			return audit.Write(tx, s.entry(e, link, audit.ShareLocked))
 		}
 		return nil
@@ -94,6 +99,12 @@ func (s *Service) check(e *core.RequestEvent, token, typed string, countOpens bo
 		return nil, err
 	}
 	return nil, errNotOpened()
+}
+
+// stamp is now, as the database stores dates.
+func (s *Service) stamp() string {
+	d, _ := types.ParseDateTime(s.Now().UTC())
+	return d.String()
 }
 
 func (s *Service) entry(e *core.RequestEvent, link *core.Record, action string) audit.Entry {
@@ -116,25 +127,30 @@ func (s *Service) open(e *core.RequestEvent) error {
 	if err != nil {
 		return errGone()
 	}
-	first := link.GetDateTime("firstOpenedAt").IsZero()
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		// One statement decides the last allowed open, whatever runs beside.
-		res, err := tx.DB().NewQuery("UPDATE share_links SET opens = opens + 1, firstOpenedAt = CASE WHEN firstOpenedAt = '' " +
-			"THEN {:now} ELSE firstOpenedAt END WHERE id = {:id} AND (maxOpens = 0 OR opens < maxOpens)").
-			Bind(dbx.Params{"now": types.NowDateTime().String(), "id": link.Id}).Execute()
+		// One statement decides the last allowed open, another the first,
+		// whatever runs beside.
+		res, err := tx.DB().NewQuery("UPDATE share_links SET opens = opens + 1 WHERE id = {:id} AND (maxOpens = 0 OR opens < maxOpens)").
+			Bind(dbx.Params{"id": link.Id}).Execute()
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errGone()
 		}
+		res, err = tx.DB().NewQuery("UPDATE share_links SET firstOpenedAt = {:now} WHERE id = {:id} AND firstOpenedAt = ''").
+			Bind(dbx.Params{"now": s.stamp(), "id": link.Id}).Execute()
+		if err != nil {
+			return err
+		}
+		first, _ := res.RowsAffected()
 		entry := s.entry(e, link, audit.ShareOpened)
 		entry.Data["email"] = link.GetString("email")
 		entry.Data["verified"] = link.GetBool("requireEmail")
 		if err := audit.Write(tx, entry); err != nil {
 			return err
 		}
-		if first {
+		if first == 1 {
 			return s.notifySender(tx, link, doc, notify.KindShareOpened, nil)
 		}
 		return nil

@@ -78,7 +78,7 @@ func memberOwnAccess(app core.App, m, est, user *core.Record) error {
 // partner grant on rel is given: on the customer's side, the types the
 // customer collects from that supplier and the documents addressed to it
 // (N5); on the supplier's side, a collector's (N7).
-func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSide bool) error {
+func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSide bool, docs *relationshipDocs) error {
 	in := matrixInput(m, est)
 	reach, ok := profiles.Allows(in, profiles.SeeDocuments)
 	if !ok {
@@ -97,12 +97,11 @@ func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSi
 	_, archive := profiles.Allows(in, profiles.SeeArchive)
 	_, financial := profiles.Allows(in, profiles.SeeFinancial)
 	customer, supplier := rel.GetString("customer"), rel.GetString("supplier")
-	collected, err := CollectedTypes(app, customer, supplier)
-	if err != nil {
+	if err := docs.load(app, customer, supplier); err != nil {
 		return err
 	}
 	keys := audience.NewSet(archive)
-	for _, t := range collected {
+	for _, t := range docs.collected {
 		if t.Kind == schema.KindFinancial && !financial {
 			continue
 		}
@@ -111,7 +110,7 @@ func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSi
 	// Keys that match no document still cost the rule an index probe per
 	// list: the addressed key is written once the supplier has addressed a
 	// document to this customer (the documents hooks then resync).
-	if HasAddressed(app, supplier, customer) {
+	if docs.addressed {
 		keys.Add(audience.Addressed(supplier, customer))
 	}
 	rows := make([]accessRow, 0, len(keys.Keys()))
@@ -119,6 +118,27 @@ func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSi
 		rows = append(rows, accessRow{user: user.Id, key: k, membership: m.Id, relationship: rel.Id})
 	}
 	return insertAccess(app, rows)
+}
+
+// relationshipDocs is what one relationship opens of its supplier's
+// documents, the same for every member reading through it: loaded once per
+// relationship sync, not once per member.
+type relationshipDocs struct {
+	loaded    bool
+	collected []CollectedType
+	addressed bool
+}
+
+func (d *relationshipDocs) load(app core.App, customer, supplier string) error {
+	if d.loaded {
+		return nil
+	}
+	collected, err := CollectedTypes(app, customer, supplier)
+	if err != nil {
+		return err
+	}
+	d.collected, d.addressed, d.loaded = collected, HasAddressed(app, supplier, customer), true
+	return nil
 }
 
 // HasAddressed reports whether supplier ever addressed a document to customer.

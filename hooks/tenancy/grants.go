@@ -170,7 +170,8 @@ func syncUserGrants(app core.App, user *core.Record) error {
 // housekeeping job calls it, and so does every request of support staff, so
 // a grant never outlives its date (S5).
 // An empty userID sweeps every support user.
-func DeleteExpiredSupportGrants(app core.App, userID string, now time.Time) error {
+// It returns how many grants it removed.
+func DeleteExpiredSupportGrants(app core.App, userID string, now time.Time) (int64, error) {
 	where := dbx.And(dbx.HashExp{"source": sourceSupport},
 		dbx.NewExp("expiresAt != '' AND expiresAt <= {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)}))
 	if userID != "" {
@@ -181,15 +182,18 @@ func DeleteExpiredSupportGrants(app core.App, userID string, now time.Time) erro
 		Establishment string `db:"establishment"`
 	}
 	if err := app.DB().Select("user", "establishment").Distinct(true).From(schema.Grants).Where(where).All(&expired); err != nil {
-		return err
+		return 0, err
 	}
 	for _, x := range expired {
 		if err := clearAccess(app, dbx.HashExp{"user": x.User, "support": x.Establishment}); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	_, err := app.DB().Delete(schema.Grants, where).Execute()
-	return err
+	res, err := app.DB().Delete(schema.Grants, where).Execute()
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // LockedEstablishments lists the establishments whose data user cannot reach

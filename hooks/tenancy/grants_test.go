@@ -89,11 +89,11 @@ func TestSupportAccessGrantsS5(t *testing.T) {
 	dt, _ := types.ParseDateTime(until)
 	save(t, w.App, w.Home, map[string]any{"supportAccess": true, "supportUntil": dt})
 	seesHome(t, w, testkit.Support, true)
-	if err := tenancy.DeleteExpiredSupportGrants(w.App, support, until.Add(-time.Minute)); err != nil {
+	if _, err := tenancy.DeleteExpiredSupportGrants(w.App, support, until.Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	seesHome(t, w, testkit.Support, true)
-	if err := tenancy.DeleteExpiredSupportGrants(w.App, support, until.Add(time.Second)); err != nil {
+	if _, err := tenancy.DeleteExpiredSupportGrants(w.App, support, until.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	seesHome(t, w, testkit.Support, false)

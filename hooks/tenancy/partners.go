@@ -47,12 +47,13 @@ func SyncRelationshipGrants(app core.App, rel *core.Record) error {
 		return err
 	}
 	estByID, userByID := byID(ests), byID(users)
+	docs := &relationshipDocs{}
 	for _, m := range members {
 		est, user := estByID[m.GetString("establishment")], userByID[m.GetString("user")]
 		if est == nil || user == nil {
 			continue
 		}
-		if err := grantPartner(app, m, est, user, rel); err != nil {
+		if err := grantPartner(app, m, est, user, rel, docs); err != nil {
 			return err
 		}
 	}
@@ -81,7 +82,7 @@ func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
 		return err
 	}
 	for _, rel := range append(asCustomer, asSupplier...) {
-		if err := grantPartner(app, m, est, user, rel); err != nil {
+		if err := grantPartner(app, m, est, user, rel, &relationshipDocs{}); err != nil {
 			return err
 		}
 	}
@@ -92,7 +93,7 @@ func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
 // it see partners there: every relationship, its assigned ones (T7: the
 // customer's member in charge, the supplier's reference contacts), or, for a
 // collector, its own customer's (N7).
-func grantPartner(app core.App, m, est, user, rel *core.Record) error {
+func grantPartner(app core.App, m, est, user, rel *core.Record, docs *relationshipDocs) error {
 	if totpLocked(est, user) {
 		return nil
 	}
@@ -126,7 +127,7 @@ func grantPartner(app core.App, m, est, user, rel *core.Record) error {
 		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation}); err != nil {
 		return err
 	}
-	return relationshipAccess(app, m, est, user, rel, customerSide)
+	return relationshipAccess(app, m, est, user, rel, customerSide, docs)
 }
 
 // bindRelationships keeps partner grants in step with every relationship
