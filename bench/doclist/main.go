@@ -19,12 +19,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/bench/internal/budget"
 	"vigie/hooks"
 	"vigie/internal/config"
+	"vigie/internal/handler"
 )
 
 func main() {
@@ -110,16 +110,9 @@ func must(err error) {
 
 // serve builds the real router with every hook bound, as `serve` does.
 func serve(app core.App) http.Handler {
-	router, err := apis.NewRouter(app)
+	h, err := handler.New(app)
 	must(err)
-	var handler http.Handler
-	se := &core.ServeEvent{App: app, Router: router}
-	must(app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		handler = mux
-		return err
-	}))
-	return handler
+	return h
 }
 
 func superuser(app core.App) string {

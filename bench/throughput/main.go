@@ -19,12 +19,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/bench/internal/budget"
 	"vigie/hooks"
 	"vigie/internal/config"
+	"vigie/internal/handler"
 	_ "vigie/pb_migrations"
 )
 
@@ -102,15 +102,9 @@ func ensurePublicView(app core.App) {
 }
 
 func serve(app core.App) http.Handler {
-	router, err := apis.NewRouter(app)
+	h, err := handler.New(app)
 	must(err)
-	var handler http.Handler
-	must(app.OnServe().Trigger(&core.ServeEvent{App: app, Router: router}, func(e *core.ServeEvent) error {
-		mux, err := e.Router.BuildMux()
-		handler = mux
-		return err
-	}))
-	return handler
+	return h
 }
 
 var (

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"vigie/internal/handler"
 )
 
 // chromium finds a browser binary, or skips (fails under VIGIE_E2E=1).
@@ -38,17 +38,7 @@ func chromium(t testing.TB) string {
 // test's duration and returns its base URL.
 func Serve(t testing.TB, app *tests.TestApp) string {
 	t.Helper()
-	router, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	se := &core.ServeEvent{App: app, Router: router}
-	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
-		m, err := e.Router.BuildMux()
-		mux = m
-		return err
-	})
+	mux, err := handler.New(app)
 	if err != nil {
 		t.Fatal(err)
 	}
