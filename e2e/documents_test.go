@@ -25,12 +25,10 @@ func docSetup(t *testing.T) (*testkit.World, map[string]*core.Record) {
 	t.Helper()
 	w := testkit.NewWorld(t)
 	w.Customer.Set("modules", []string{"reports"})
-	saveRecord(t, w.App, w.Customer)
+	testkit.Save(t, w.App, w.Customer)
 	admin := testkit.User(t, w.App, "customer@customer.test")
 	testkit.Member(t, w.App, admin, w.Customer, profiles.Admin)
-	rel := core.NewRecord(mustCollection(t, w.App, schema.Relationships))
-	rel.Load(map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
-	saveRecord(t, w.App, rel)
+	testkit.Record(t, w.App, schema.Relationships, map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
 	types := map[string]*core.Record{}
 	for _, code := range []string{"kbis", "urssaf", "insurance"} {
 		ty, err := w.App.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
@@ -38,27 +36,9 @@ func docSetup(t *testing.T) (*testkit.World, map[string]*core.Record) {
 			t.Fatal(err)
 		}
 		types[code] = ty
-		req := core.NewRecord(mustCollection(t, w.App, schema.Requirements))
-		req.Load(map[string]any{"customer": w.Customer.Id, "type": ty.Id})
-		saveRecord(t, w.App, req)
+		testkit.Record(t, w.App, schema.Requirements, map[string]any{"customer": w.Customer.Id, "type": ty.Id})
 	}
 	return w, types
-}
-
-func saveRecord(t *testing.T, app core.App, r *core.Record) {
-	t.Helper()
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // D3, D5, P2: the supplier's admin sees what its customer requires, uploads
@@ -119,11 +99,9 @@ func TestComplianceDashboardD5(t *testing.T) {
 	w, types := docSetup(t)
 	until := map[string]int{"kbis": 60, "urssaf": 10}
 	for code, days := range until {
-		doc := core.NewRecord(mustCollection(t, w.App, schema.Documents))
 		f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), code+".pdf")
-		doc.Load(map[string]any{"supplier": w.Home.Id, "type": types[code].Id, "file": f,
+		testkit.Record(t, w.App, schema.Documents, map[string]any{"supplier": w.Home.Id, "type": types[code].Id, "file": f,
 			"validUntil": time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02") + " 00:00:00.000Z"})
-		saveRecord(t, w.App, doc)
 	}
 	base := browsertest.Serve(t, w.App)
 	ctx := browsertest.Browser(t)
@@ -140,17 +118,8 @@ func TestComplianceDashboardD5(t *testing.T) {
 	}
 	// The customer collects one more type from all its suppliers: it shows as missing.
 	browsertest.Do(t, ctx,
-		chromedp.SetValue(chromedp.CSS(`#collect [name=type]`), typeID(t, w.App, "tax")),
+		chromedp.SetValue(chromedp.CSS(`#collect [name=type]`), testkit.TypeID(t, w.App, "tax")),
 		chromedp.Click(chromedp.CSS(`#collect button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-type=tax][data-status=missing]`)),
 	)
-}
-
-func typeID(t *testing.T, app core.App, code string) string {
-	t.Helper()
-	ty, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ty.Id
 }

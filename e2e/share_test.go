@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"vigie/internal/browsertest"
@@ -21,10 +20,8 @@ import (
 // accepted.
 func TestShareRecipientPageL2(t *testing.T) {
 	w, types := docSetup(t)
-	doc := core.NewRecord(mustCollection(t, w.App, schema.Documents))
 	f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), "kbis.pdf")
-	doc.Load(map[string]any{"supplier": w.Home.Id, "type": types["kbis"].Id, "file": f})
-	saveRecord(t, w.App, doc)
+	doc := testkit.Record(t, w.App, schema.Documents, map[string]any{"supplier": w.Home.Id, "type": types["kbis"].Id, "file": f})
 	base := browsertest.Serve(t, w.App)
 
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/vigie/documents/"+doc.Id+"/share",

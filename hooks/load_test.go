@@ -30,20 +30,14 @@ import (
 func TestConcurrentLoad(t *testing.T) {
 	w := testkit.NewWorld(t)
 	app := w.App
-	rel := core.NewRecord(mustCollection(t, app, schema.Relationships))
-	rel.Load(map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
-	mustSave(t, app, rel)
+	rel := testkit.Record(t, app, schema.Relationships, map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
 	kbis, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = 'kbis' && owner = ''")
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := core.NewRecord(mustCollection(t, app, schema.Requirements))
-	req.Load(map[string]any{"customer": w.Customer.Id, "type": kbis.Id})
-	mustSave(t, app, req)
-	doc := core.NewRecord(mustCollection(t, app, schema.Documents))
+	testkit.Record(t, app, schema.Requirements, map[string]any{"customer": w.Customer.Id, "type": kbis.Id})
 	f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), "kbis.pdf")
-	doc.Load(map[string]any{"supplier": w.Home.Id, "type": kbis.Id, "file": f})
-	mustSave(t, app, doc)
+	doc := testkit.Record(t, app, schema.Documents, map[string]any{"supplier": w.Home.Id, "type": kbis.Id, "file": f})
 	var managers []*core.Record // customer members who may all lock the relationship
 	for i := 0; i < 6; i++ {
 		u := testkit.User(t, app, fmt.Sprintf("manager%d@customer.test", i))
@@ -178,20 +172,4 @@ func uploadBody(t *testing.T, supplier, docType string) (io.Reader, string) {
 	fw.Write(fixtures.PDF())
 	mw.Close()
 	return &b, mw.FormDataContentType()
-}
-
-func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func mustSave(t *testing.T, app core.App, r *core.Record) {
-	t.Helper()
-	if err := app.Save(r); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -64,7 +64,7 @@ func buildDocWorld(t *testing.T, app0 *tests.TestApp) *docWorld {
 	w := &docWorld{World: testkit.BuildWorld(t, app0), Types: map[string]*core.Record{}, Docs: map[string]*core.Record{}}
 	app := w.App
 	w.Customer.Set("modules", []string{"archive", "reports", "financial"})
-	save(t, app, w.Customer)
+	testkit.Save(t, app, w.Customer)
 	w.Second = testkit.Establishment(t, app, "Second SAS", testkit.SIRET())
 	people := []struct {
 		actor   testkit.Actor
@@ -117,13 +117,6 @@ func buildDocWorld(t *testing.T, app0 *tests.TestApp) *docWorld {
 	return w
 }
 
-func save(t testing.TB, app core.App, r *core.Record) {
-	t.Helper()
-	if err := app.Save(r); err != nil {
-		t.Fatalf("save %s: %v", r.Collection().Name, err)
-	}
-}
-
 func reload(t testing.TB, app core.App, r *core.Record) *core.Record {
 	t.Helper()
 	fresh, err := app.FindRecordById(r.Collection().Name, r.Id)
@@ -138,7 +131,7 @@ func (w *docWorld) docType(t *testing.T, owner *core.Record, code, kind string) 
 	col, _ := w.App.FindCollectionByNameOrId(schema.DocumentTypes)
 	r := core.NewRecord(col)
 	r.Load(map[string]any{"code": code, "name": code, "kind": kind, "owner": owner.Id, "validityDays": 365})
-	save(t, w.App, r)
+	testkit.Save(t, w.App, r)
 	return r
 }
 
@@ -150,7 +143,7 @@ func (w *docWorld) relationship(t *testing.T, customer, supplier *core.Record, s
 	if owner != nil {
 		r.Set("owner", owner.Id)
 	}
-	save(t, w.App, r)
+	testkit.Save(t, w.App, r)
 	return r
 }
 
@@ -162,7 +155,7 @@ func (w *docWorld) require(t *testing.T, customer *core.Record, typeName string,
 	if supplier != nil {
 		r.Set("supplier", supplier.Id)
 	}
-	save(t, w.App, r)
+	testkit.Save(t, w.App, r)
 	return r
 }
 
@@ -181,7 +174,7 @@ func (w *docWorld) document(t *testing.T, typeName string, addressee, uploader *
 	if addressee != nil {
 		r.Set("addressee", addressee.Id)
 	}
-	save(t, w.App, r)
+	testkit.Save(t, w.App, r)
 	return r
 }
 

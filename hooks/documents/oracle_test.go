@@ -63,7 +63,7 @@ func randomNetwork(t *testing.T, app core.App, rng *rand.Rand) *network {
 	for i := 0; i < 5; i++ {
 		n.ests = append(n.ests, testkit.Establishment(t, app, fmt.Sprint("E", i), testkit.SIRET()))
 		n.ests[i].Set("modules", randomModules(rng))
-		save(t, app, n.ests[i])
+		testkit.Save(t, app, n.ests[i])
 	}
 	for i := 0; i < 12; i++ {
 		n.users = append(n.users, testkit.User(t, app, fmt.Sprintf("u%d-%d@net.test", i, rng.Int())))
@@ -97,7 +97,7 @@ func randomNetwork(t *testing.T, app core.App, rng *rand.Rand) *network {
 	for i := 0; i < 2; i++ {
 		r := core.NewRecord(col)
 		r.Load(map[string]any{"code": fmt.Sprint("own", i), "name": "own", "kind": "specific", "owner": pick(rng, n.ests).Id})
-		save(t, app, r)
+		testkit.Save(t, app, r)
 		n.types = append(n.types, r)
 	}
 	for i := 0; i < 10; i++ {
@@ -145,7 +145,7 @@ func (n *network) addRelationship(t *testing.T, rng *rand.Rand, c, s *core.Recor
 	if ms := n.membersOf(c.Id); len(ms) > 0 && rng.IntN(2) == 0 {
 		r.Set("owner", pick(rng, ms).GetString("user"))
 	}
-	save(t, n.app, r)
+	testkit.Save(t, n.app, r)
 	n.rels = append(n.rels, r)
 }
 
@@ -175,7 +175,7 @@ func (n *network) addDocument(t *testing.T, rng *rand.Rand) {
 	if typ.GetString("kind") == schema.KindSpecific {
 		d.Set("addressee", pick(rng, n.ests).Id)
 	}
-	save(t, n.app, d)
+	testkit.Save(t, n.app, d)
 }
 
 // mutate makes one change of the kinds that move access, and names it.
@@ -192,12 +192,12 @@ func (n *network) mutate(t *testing.T, rng *rand.Rand) string {
 			m.Set("collectorFor", pick(rng, n.ests).Id)
 		}
 		m.Set("financial", !m.GetBool("financial"))
-		save(t, n.app, m)
+		testkit.Save(t, n.app, m)
 		return "profile changed to " + string(p)
 	case 1:
 		e := pick(rng, n.ests)
 		e.Set("modules", randomModules(rng))
-		save(t, n.app, e)
+		testkit.Save(t, n.app, e)
 		return "modules changed"
 	case 2:
 		if len(n.rels) == 0 {
@@ -209,7 +209,7 @@ func (n *network) mutate(t *testing.T, rng *rand.Rand) string {
 		} else {
 			r.Set("status", "active")
 		}
-		save(t, n.app, r)
+		testkit.Save(t, n.app, r)
 		return "relationship " + r.GetString("status")
 	case 3:
 		if len(n.reqs) == 0 {
@@ -244,7 +244,7 @@ func (n *network) mutate(t *testing.T, rng *rand.Rand) string {
 		if ms := n.membersOf(r.GetString("customer")); len(ms) > 0 {
 			r.Set("owner", pick(rng, ms).GetString("user"))
 		}
-		save(t, n.app, r)
+		testkit.Save(t, n.app, r)
 		return "relationship owner changed"
 	}
 }

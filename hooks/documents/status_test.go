@@ -50,7 +50,7 @@ func (w *docWorld) setUntil(t *testing.T, name string, days int) {
 	t.Helper()
 	doc := reload(t, w.App, w.Docs[name])
 	doc.Set("validUntil", time.Now().UTC().AddDate(0, 0, days).Format("2006-01-02")+" 00:00:00.000Z")
-	save(t, w.App, doc)
+	testkit.Save(t, w.App, doc)
 	w.Docs[name] = doc
 }
 

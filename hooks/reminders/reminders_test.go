@@ -26,34 +26,6 @@ type sim struct {
 	start  time.Time
 }
 
-func save(t *testing.T, app core.App, r *core.Record) {
-	t.Helper()
-	if err := app.Save(r); err != nil {
-		t.Fatalf("save %s: %v", r.Collection().Name, err)
-	}
-}
-
-func newRecord(t *testing.T, app core.App, collection string, data map[string]any) *core.Record {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(collection)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := core.NewRecord(c)
-	r.Load(data)
-	save(t, app, r)
-	return r
-}
-
-func typeID(t *testing.T, app core.App, code string) string {
-	t.Helper()
-	r, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Id
-}
-
 // day is the simulated date d days after the start, as stored.
 func (s *sim) day(d int) string {
 	return s.start.AddDate(0, 0, d).Format("2006-01-02") + " 00:00:00.000Z"
@@ -62,7 +34,7 @@ func (s *sim) day(d int) string {
 func (s *sim) upload(t *testing.T, code string, validUntilDay int) {
 	t.Helper()
 	f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), code+".pdf")
-	newRecord(t, s.App, schema.Documents, map[string]any{"supplier": s.Home.Id, "type": typeID(t, s.App, code),
+	testkit.Record(t, s.App, schema.Documents, map[string]any{"supplier": s.Home.Id, "type": testkit.TypeID(t, s.App, code),
 		"file": f, "validFrom": s.day(0), "validUntil": s.day(validUntilDay)})
 }
 
@@ -80,15 +52,15 @@ func newSim(t *testing.T) *sim {
 	for email, est := range map[string]*core.Record{"admin@customer.test": w.Customer, "admin@second.test": s.Second} {
 		testkit.Member(t, w.App, testkit.User(t, w.App, email), est, profiles.Admin)
 	}
-	newRecord(t, w.App, schema.Relationships, map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id,
+	testkit.Record(t, w.App, schema.Relationships, map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id,
 		"status": "active", "referents": []string{w.Users[testkit.Processing].Id}})
-	newRecord(t, w.App, schema.Relationships, map[string]any{"customer": s.Second.Id, "supplier": w.Home.Id, "status": "active"})
+	testkit.Record(t, w.App, schema.Relationships, map[string]any{"customer": s.Second.Id, "supplier": w.Home.Id, "status": "active"})
 	for _, r := range []struct {
 		customer *core.Record
 		code     string
 		supplier string
 	}{{w.Customer, "kbis", ""}, {w.Customer, "urssaf", ""}, {s.Second, "kbis", w.Home.Id}} {
-		newRecord(t, w.App, schema.Requirements, map[string]any{"customer": r.customer.Id, "type": typeID(t, w.App, r.code), "supplier": r.supplier})
+		testkit.Record(t, w.App, schema.Requirements, map[string]any{"customer": r.customer.Id, "type": testkit.TypeID(t, w.App, r.code), "supplier": r.supplier})
 	}
 	s.upload(t, "kbis", 40)
 	return s
@@ -260,7 +232,7 @@ func TestHousekeepingR4(t *testing.T) {
 	if h.Statuses != 1 {
 		t.Fatalf("statuses swept = %d, want the Kbis", h.Statuses)
 	}
-	kbis, _ := s.App.FindFirstRecordByFilter(schema.Documents, "type = {:t}", dbx.Params{"t": typeID(t, s.App, "kbis")})
+	kbis, _ := s.App.FindFirstRecordByFilter(schema.Documents, "type = {:t}", dbx.Params{"t": testkit.TypeID(t, s.App, "kbis")})
 	if kbis.GetString("status") != schema.StatusExpired {
 		t.Fatalf("Kbis is %s on day 41", kbis.GetString("status"))
 	}

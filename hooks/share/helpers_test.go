@@ -34,45 +34,14 @@ func newShareWorld(t *testing.T) *shareWorld {
 	app := w.App
 	w.Users[CustomerAdmin] = testkit.User(t, app, "admin@customer.test")
 	w.Memberships[CustomerAdmin] = testkit.Member(t, app, w.Users[CustomerAdmin], w.Customer, profiles.Admin)
-	rel := core.NewRecord(collection(t, app, schema.Relationships))
-	rel.Load(map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
-	save(t, app, rel)
-	req := core.NewRecord(collection(t, app, schema.Requirements))
-	req.Load(map[string]any{"customer": w.Customer.Id, "type": typeID(t, app, "kbis")})
-	save(t, app, req)
+	testkit.Record(t, app, schema.Relationships, map[string]any{"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
+	testkit.Record(t, app, schema.Requirements, map[string]any{"customer": w.Customer.Id, "type": testkit.TypeID(t, app, "kbis")})
 	for name, uploader := range map[string]testkit.Actor{"kbis": testkit.Admin, "insurance": testkit.Admin, "urssaf": testkit.Delivery} {
-		doc := core.NewRecord(collection(t, app, schema.Documents))
 		f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), name+".pdf")
-		doc.Load(map[string]any{"supplier": w.Home.Id, "type": typeID(t, app, name), "file": f, "uploadedBy": w.Users[uploader].Id})
-		save(t, app, doc)
+		doc := testkit.Record(t, app, schema.Documents, map[string]any{"supplier": w.Home.Id, "type": testkit.TypeID(t, app, name), "file": f, "uploadedBy": w.Users[uploader].Id})
 		w.Docs[name] = doc
 	}
 	return w
-}
-
-func collection(t testing.TB, app core.App, name string) *core.Collection {
-	t.Helper()
-	c, err := app.FindCollectionByNameOrId(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func save(t testing.TB, app core.App, r *core.Record) {
-	t.Helper()
-	if err := app.Save(r); err != nil {
-		t.Fatalf("save %s: %v", r.Collection().Name, err)
-	}
-}
-
-func typeID(t testing.TB, app core.App, code string) string {
-	t.Helper()
-	r, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Id
 }
 
 // call runs one request as actor, checks its status and content (a string

@@ -65,7 +65,7 @@ func TestCreateShareL1(t *testing.T) {
 	}
 	// Without the establishment's check, the sender may still ask for it.
 	w.Home.Set("shareEmailCheck", false)
-	save(t, w.App, w.Home)
+	testkit.Save(t, w.App, w.Home)
 	id, _ := w.share(t, testkit.Admin, "kbis", `{"email":"a@b.test","requireEmail":false}`)
 	if w.link(t, id).GetBool("requireEmail") {
 		t.Fatal("requireEmail false was not kept")
@@ -227,7 +227,7 @@ func TestLinkEndsL3(t *testing.T) {
 	id, expiring := w.share(t, testkit.Admin, "kbis", `{"email":"r@x.test"}`)
 	link := w.link(t, id)
 	link.Set("expiresAt", "2020-01-01 00:00:00.000Z")
-	save(t, w.App, link)
+	testkit.Save(t, w.App, link)
 	open(expiring, 410)
 
 	id, revoked := w.share(t, testkit.Processing, "kbis", `{"email":"r@x.test"}`)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -158,4 +159,36 @@ func Superuser(t testing.TB, app core.App) *core.Record {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// Save saves r, failing the test on error.
+func Save(t testing.TB, app core.App, r *core.Record) {
+	t.Helper()
+	if err := app.Save(r); err != nil {
+		t.Fatalf("testkit: save %s: %v", r.Collection().Name, err)
+	}
+}
+
+// Record saves a new record of collection with data (the hooks run as for
+// any save) and returns it.
+func Record(t testing.TB, app core.App, collection string, data map[string]any) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId(collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Load(data)
+	Save(t, app, r)
+	return r
+}
+
+// TypeID is the id of the built-in document type with that code (D1).
+func TypeID(t testing.TB, app core.App, code string) string {
+	t.Helper()
+	r, err := app.FindFirstRecordByFilter(schema.DocumentTypes, "code = {:c} && owner = ''", dbx.Params{"c": code})
+	if err != nil {
+		t.Fatalf("testkit: document type %s: %v", code, err)
+	}
+	return r.Id
 }
