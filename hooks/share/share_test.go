@@ -241,19 +241,15 @@ func TestLinkEndsL3(t *testing.T) {
 		w.call(t, c.actor, http.MethodDelete, "/api/vigie/share-links/"+id, "", c.status, `"`)
 	}
 	open(revoked, 410)
-	_, mine := w.share(t, testkit.Processing, "kbis", `{"email":"r@x.test"}`)
-	mineID := w.link(t, linkID(t, w, mine)).Id
+	// Revoking also cuts the file URL the recipient already holds.
+	mineID, mine := w.share(t, testkit.Processing, "kbis", `{"email":"r@x.test"}`)
+	res := w.call(t, testkit.Guest, http.MethodPost, "/api/vigie/share/"+mine, `{"email":"r@x.test"}`, 200, `"fileUrl":`)
+	var opened struct{ FileURL string }
+	json.Unmarshal([]byte(res), &opened)
+	w.call(t, testkit.Guest, http.MethodGet, opened.FileURL, "", 200, "%PDF-1.7")
 	w.call(t, testkit.Processing, http.MethodDelete, "/api/vigie/share-links/"+mineID, "", 200, `"revoked":true`)
 	open(mine, 410)
-}
-
-func linkID(t *testing.T, w *shareWorld, token string) string {
-	t.Helper()
-	var id string
-	if err := w.App.DB().NewQuery("SELECT id FROM share_links ORDER BY rowid DESC LIMIT 1").Row(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	w.call(t, testkit.Guest, http.MethodGet, opened.FileURL, "", 404, `"status":404`)
 }
 
 // L4, L5: acceptance records the typed name, time and IP, tells the
