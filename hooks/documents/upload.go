@@ -50,9 +50,9 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 	if err := s.checkFile(doc); err != nil {
 		return err
 	}
-	docType, err := e.App.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
+	docType, err := typeOf(e.App, doc)
 	if err != nil {
-		return apierr.Field("type", "validation_unknown_type", "Choose a document type.")
+		return err
 	}
 	if err := checkAudience(e.App, doc, docType); err != nil {
 		return err
@@ -237,11 +237,7 @@ func collects(app core.App, customer, supplier, docType string) (bool, error) {
 
 // defaultDates fills what the uploader left out: valid from today, until the
 // end of the type's validity period (D1), and refuses an end before the start.
-func (s *Service) defaultDates(app core.App, doc *core.Record) error {
-	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
-	if err != nil {
-		return apierr.Field("type", "validation_unknown_type", "Choose a document type.")
-	}
+func (s *Service) defaultDates(doc, docType *core.Record) error {
 	from := doc.GetDateTime("validFrom")
 	if from.IsZero() {
 		t, _ := time.Parse(calendar.Layout, string(s.today()))

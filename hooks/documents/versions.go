@@ -16,7 +16,11 @@ import (
 func (s *Service) onCreate(e *core.RecordEvent) error {
 	return tenancy.InTransaction(&e.App, func(tx core.App) error {
 		doc := e.Record
-		if err := s.defaultDates(tx, doc); err != nil {
+		docType, err := typeOf(tx, doc)
+		if err != nil {
+			return err
+		}
+		if err := s.defaultDates(doc, docType); err != nil {
 			return err
 		}
 		previous, err := currentVersions(tx, doc.GetString("supplier"), doc.GetString("type"), doc.GetString("addressee"))
@@ -31,7 +35,7 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 			doc.Set("replaces", p.Id)
 		}
 		s.applyStatus(doc)
-		if err := s.prepare(tx, doc); err != nil {
+		if err := prepare(doc, docType); err != nil {
 			return err
 		}
 		supplier, addressee := doc.GetString("supplier"), doc.GetString("addressee")
@@ -60,7 +64,11 @@ func (s *Service) onUpdate(e *core.RecordEvent) error {
 	if !e.Record.GetDateTime("validUntil").Equal(e.Record.Original().GetDateTime("validUntil")) {
 		s.applyStatus(e.Record)
 	}
-	if err := s.prepare(e.App, e.Record); err != nil {
+	docType, err := typeOf(e.App, e.Record)
+	if err != nil {
+		return err
+	}
+	if err := prepare(e.Record, docType); err != nil {
 		return err
 	}
 	return e.Next()
@@ -68,12 +76,8 @@ func (s *Service) onUpdate(e *core.RecordEvent) error {
 
 // prepare sets what follows from a document's status and fields: its
 // archive flag and its audience keys.
-func (s *Service) prepare(app core.App, doc *core.Record) error {
+func prepare(doc, docType *core.Record) error {
 	archiveByStatus(doc)
-	docType, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
-	if err != nil {
-		return err
-	}
 	// Whatever the path (API, dashboard, Go), only a specific document has
 	// an addressee: a shared one addressed to a customer would bypass the
 	// financial and collection checks of its kind.
@@ -93,6 +97,15 @@ func (s *Service) prepare(app core.App, doc *core.Record) error {
 	doc.Set("supplierKey", supplier)
 	doc.Set("ownerKey", owner)
 	return nil
+}
+
+// typeOf loads a document's type; a missing one is a 400 naming the field.
+func typeOf(app core.App, doc *core.Record) (*core.Record, error) {
+	t, err := app.FindRecordById(schema.DocumentTypes, doc.GetString("type"))
+	if err != nil {
+		return nil, apierr.Field("type", "validation_unknown_type", "Choose a document type.")
+	}
+	return t, nil
 }
 
 // currentVersions finds the documents a new version of (supplier, type,
