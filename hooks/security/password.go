@@ -1,14 +1,21 @@
 package security
 
 import (
+	"html"
+	"net/mail"
+	"strings"
+	"time"
+
 	"github.com/ccojocar/zxcvbn-go"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"vigie/internal/schema"
 )
 
 // bindPasswordScore estimates a password's strength (0-4, zxcvbn) when it is
 // set, for the access overview (S4). The password itself is never kept.
+// It also binds the notices of credential changes.
 func (s *Service) bindPasswordScore(app core.App) {
 	score := func(e *core.RecordEvent) error {
 		if plain := e.Record.GetString("password"); plain != "" {
@@ -19,4 +26,115 @@ func (s *Service) bindPasswordScore(app core.App) {
 	}
 	app.OnRecordCreate(schema.Users).BindFunc(score)
 	app.OnRecordUpdate(schema.Users).BindFunc(score)
+	s.bindCredentialNotices(app)
+}
+
+// Kinds of the in-app notifications of credential changes.
+const (
+	KindPasswordChanged = "security_password_changed"
+	KindEmailChanged    = "security_email_changed"
+	KindTOTPEnabled     = "security_totp_enabled"
+	KindTOTPDisabled    = "security_totp_disabled"
+)
+
+// bindCredentialNotices tells users when a factor of their account changes
+// (OWASP ASVS 2.2.3, 2.5.5): a new password (changed or reset), a new email
+// address (told to the old one, so that a take-over is seen), two-factor
+// authentication turned on or off. Each is an in-app notification and an
+// email sent once the change commits; neither holds a secret. A first
+// password, set by redeeming an invitation, is not news.
+func (s *Service) bindCredentialNotices(app core.App) {
+	app.OnRecordUpdate(schema.Users).BindFunc(func(e *core.RecordEvent) error {
+		before := e.Record.Original()
+		var kinds []string
+		if e.Record.GetString("password") != "" && before.GetBool("verified") {
+			kinds = append(kinds, KindPasswordChanged)
+		}
+		oldEmail := before.Email()
+		if !strings.EqualFold(oldEmail, e.Record.Email()) && oldEmail != "" {
+			kinds = append(kinds, KindEmailChanged)
+		}
+		if on := e.Record.GetBool("totpEnabled"); on != before.GetBool("totpEnabled") {
+			kinds = append(kinds, map[bool]string{true: KindTOTPEnabled, false: KindTOTPDisabled}[on])
+		}
+		if err := e.Next(); err != nil || len(kinds) == 0 {
+			return err
+		}
+		for _, kind := range kinds {
+			to := e.Record.Email()
+			if kind == KindEmailChanged {
+				to = oldEmail
+			}
+			if err := s.noticeCredential(e.App, e.Record, kind, to); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// noticeCredential writes the in-app notification and mails to, after the
+// surrounding transaction commits (at once outside one).
+func (s *Service) noticeCredential(app core.App, user *core.Record, kind, to string) error {
+	text := credentialTexts[kind][user.GetString("lang") == "en"]
+	when := s.Now().UTC().Format(time.DateTime) + " UTC"
+	subject, body := text[0], strings.ReplaceAll(text[1], "{when}", when)
+	col, err := app.FindCachedCollectionByNameOrId(schema.Notifications)
+	if err != nil {
+		return err
+	}
+	n := core.NewRecord(col)
+	n.Set("user", user.Id)
+	n.Set("kind", kind)
+	n.Set("title", subject)
+	n.Set("body", body)
+	if err := app.Save(n); err != nil {
+		return err
+	}
+	send := func() {
+		meta := app.Settings().Meta
+		msg := &mailer.Message{
+			From: mail.Address{Address: meta.SenderAddress, Name: meta.SenderName},
+			To:   []mail.Address{{Address: to}}, Subject: subject, Text: body,
+			HTML: "<p>" + strings.ReplaceAll(html.EscapeString(body), "\n", "<br>") + "</p>",
+		}
+		if err := app.NewMailClient().Send(msg); err != nil {
+			app.Logger().Error("security: unable to send a credential notice", "kind", kind, "error", err)
+		}
+	}
+	if tx := app.TxInfo(); tx != nil {
+		tx.OnComplete(func(txErr error) error {
+			if txErr == nil {
+				send()
+			}
+			return nil
+		})
+		return nil
+	}
+	send()
+	return nil
+}
+
+const ifNotYou = "\n\nIf it was not you, reset your password from the sign-in page at once and tell your establishment's administrator."
+const siCeNEstPasVous = "\n\nSi ce n'est pas vous, réinitialisez tout de suite votre mot de passe depuis la page de connexion et prévenez l'administrateur de votre établissement."
+
+// credentialTexts holds each notice's subject and body, French (false) and
+// English (true).
+var credentialTexts = map[string]map[bool][2]string{
+	KindPasswordChanged: {
+		false: {"Votre mot de passe Vigie a été modifié", "Le mot de passe de votre compte Vigie a été modifié le {when}." + siCeNEstPasVous},
+		true:  {"Your Vigie password was changed", "The password of your Vigie account was changed on {when}." + ifNotYou},
+	},
+	KindEmailChanged: {
+		false: {"L'adresse de votre compte Vigie a été modifiée", "L'adresse email de votre compte Vigie a été remplacée le {when} ; ce message part vers l'ancienne adresse." + siCeNEstPasVous},
+		true:  {"The address of your Vigie account was changed", "The email address of your Vigie account was replaced on {when}; this message goes to the old address." + ifNotYou},
+	},
+	KindTOTPEnabled: {
+		false: {"Double authentification activée", "La double authentification de votre compte Vigie a été activée le {when} ; vos autres sessions ont été fermées." + siCeNEstPasVous},
+		true:  {"Two-factor authentication turned on", "Two-factor authentication was turned on for your Vigie account on {when}; your other sessions were signed out." + ifNotYou},
+	},
+	KindTOTPDisabled: {
+		false: {"Double authentification désactivée", "La double authentification de votre compte Vigie a été désactivée le {when}." + siCeNEstPasVous},
+		true:  {"Two-factor authentication turned off", "Two-factor authentication was turned off for your Vigie account on {when}." + ifNotYou},
+	},
 }
