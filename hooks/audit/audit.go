@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"vigie/internal/bulk"
 	"vigie/internal/schema"
 )
 
@@ -69,9 +70,27 @@ func FromRequest(e *core.RequestEvent, action string) Entry {
 // Write appends entry with app, which may be a transaction: the row then
 // commits or rolls back with the change it describes.
 func Write(app core.App, entry Entry) error {
-	c, err := app.FindCachedCollectionByNameOrId(schema.AuditLog)
+	r, err := newRecord(app, entry)
 	if err != nil {
 		return err
+	}
+	return app.SaveNoValidate(r)
+}
+
+// Queue adds entry to a bulk write (N3's import): it commits or rolls back
+// with the rows it describes, like Write's.
+func Queue(app core.App, w *bulk.Writer, entry Entry) error {
+	r, err := newRecord(app, entry)
+	if err != nil {
+		return err
+	}
+	return w.Record(r)
+}
+
+func newRecord(app core.App, entry Entry) (*core.Record, error) {
+	c, err := app.FindCachedCollectionByNameOrId(schema.AuditLog)
+	if err != nil {
+		return nil, err
 	}
 	r := core.NewRecord(c)
 	r.Set("actor", entry.Actor)
@@ -84,7 +103,7 @@ func Write(app core.App, entry Entry) error {
 	if entry.Data != nil {
 		r.Set("data", entry.Data)
 	}
-	return app.SaveNoValidate(r)
+	return r, nil
 }
 
 // ErrAppendOnly is returned for any attempt to rewrite history.

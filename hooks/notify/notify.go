@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"vigie/internal/bulk"
+
 	"vigie/internal/schema"
 )
 
@@ -31,16 +33,42 @@ const DefaultLang = "fr"
 // User notifies a user in-app and by email. Within a transaction the record
 // commits with it and the email leaves only once it has committed.
 func User(app core.App, user *core.Record, msg Message) error {
-	lang := user.GetString("lang")
-	subject, body, err := Render(msg.Kind, lang, msg.Vars)
+	n, subject, body, err := newNotification(app, user, msg)
 	if err != nil {
 		return err
+	}
+	if err := app.Save(n); err != nil {
+		return fmt.Errorf("notify: unable to save notification: %w", err)
+	}
+	afterCommit(app, func() { sendLogged(app, user.Email(), subject, body) })
+	return nil
+}
+
+// Queue is User for a bulk write (N3's import): the notification joins w's
+// rows and the email leaves once w's transaction has committed.
+func Queue(app core.App, w *bulk.Writer, user *core.Record, msg Message) error {
+	n, subject, body, err := newNotification(app, user, msg)
+	if err != nil {
+		return err
+	}
+	if err := w.Record(n); err != nil {
+		return err
+	}
+	to := user.Email()
+	w.AfterCommit(func() { sendLogged(app, to, subject, body) })
+	return nil
+}
+
+func newNotification(app core.App, user *core.Record, msg Message) (n *core.Record, subject, body string, err error) {
+	subject, body, err = Render(msg.Kind, user.GetString("lang"), msg.Vars)
+	if err != nil {
+		return nil, "", "", err
 	}
 	c, err := app.FindCachedCollectionByNameOrId(schema.Notifications)
 	if err != nil {
-		return err
+		return nil, "", "", err
 	}
-	n := core.NewRecord(c)
+	n = core.NewRecord(c)
 	n.Set("user", user.Id)
 	n.Set("kind", msg.Kind)
 	n.Set("title", subject)
@@ -48,11 +76,7 @@ func User(app core.App, user *core.Record, msg Message) error {
 	if msg.Data != nil {
 		n.Set("data", msg.Data)
 	}
-	if err := app.Save(n); err != nil {
-		return fmt.Errorf("notify: unable to save notification: %w", err)
-	}
-	afterCommit(app, func() { sendLogged(app, user.Email(), subject, body) })
-	return nil
+	return n, subject, body, nil
 }
 
 // Email sends msg to an address with no in-app counterpart, after commit.

@@ -23,17 +23,35 @@ type accessRow struct {
 	user, key, membership, relationship, support string
 }
 
+// rowSink receives derived rows: written at once on the record path, queued
+// for one INSERT per table on the bulk path (bulk.go).
+type rowSink interface {
+	grant(row grantRow) error
+	access(rows []accessRow) error
+}
+
+// direct writes each row as it comes.
+type direct struct{ app core.App }
+
+func (d direct) grant(row grantRow) error      { return saveGrant(d.app, row) }
+func (d direct) access(rows []accessRow) error { return insertAccess(d.app, rows) }
+
 func insertAccess(app core.App, rows []accessRow) error {
 	for _, r := range rows {
-		_, err := app.DB().Insert(schema.DocumentAccess, dbx.Params{
-			"id": core.GenerateDefaultRandomId(), "user": r.user, "key": r.key,
-			"membership": r.membership, "relationship": r.relationship, "support": r.support,
-		}).Execute()
+		_, err := app.DB().Insert(schema.DocumentAccess, r.params()).Execute()
 		if err != nil {
 			return fmt.Errorf("tenancy: document access: unable to save: %w", err)
 		}
 	}
 	return nil
+}
+
+// params is the row, with a new id.
+func (r accessRow) params() dbx.Params {
+	return dbx.Params{
+		"id": core.GenerateDefaultRandomId(), "user": r.user, "key": r.key,
+		"membership": r.membership, "relationship": r.relationship, "support": r.support,
+	}
 }
 
 func clearAccess(app core.App, where dbx.Expression) error {
@@ -46,7 +64,7 @@ func clearAccess(app core.App, where dbx.Expression) error {
 // memberOwnAccess writes the keys of a member's own establishment's
 // documents: all of them, or its own uploads (delivery); financial ones and
 // the archive only with the capability. A collector's come per relationship.
-func memberOwnAccess(app core.App, m, est, user *core.Record) error {
+func memberOwnAccess(out rowSink, m, est, user *core.Record) error {
 	in := matrixInput(m, est)
 	reach, ok := profiles.Allows(in, profiles.SeeDocuments)
 	if !ok {
@@ -71,14 +89,14 @@ func memberOwnAccess(app core.App, m, est, user *core.Record) error {
 	for _, k := range keys.Keys() {
 		rows = append(rows, accessRow{user: user.Id, key: k, membership: m.Id})
 	}
-	return insertAccess(app, rows)
+	return out.access(rows)
 }
 
 // relationshipAccess writes what member m reads of rel's supplier once its
 // partner grant on rel is given: on the customer's side, the types the
 // customer collects from that supplier and the documents addressed to it
 // (N5); on the supplier's side, a collector's (N7).
-func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSide bool, docs *relationshipDocs) error {
+func relationshipAccess(app core.App, out rowSink, m, est, user, rel *core.Record, customerSide bool, docs *relationshipDocs) error {
 	in := matrixInput(m, est)
 	reach, ok := profiles.Allows(in, profiles.SeeDocuments)
 	if !ok {
@@ -117,7 +135,7 @@ func relationshipAccess(app core.App, m, est, user, rel *core.Record, customerSi
 	for _, k := range keys.Keys() {
 		rows = append(rows, accessRow{user: user.Id, key: k, membership: m.Id, relationship: rel.Id})
 	}
-	return insertAccess(app, rows)
+	return out.access(rows)
 }
 
 // relationshipDocs is what one relationship opens of its supplier's

@@ -44,7 +44,13 @@ func syncGrants(app core.App, membership *core.Record) error {
 	if err := syncMemberPartnerGrants(app, membership, est, user); err != nil {
 		return err
 	}
-	if err := memberOwnAccess(app, membership, est, user); err != nil {
+	return memberGrants(direct{app}, membership, est, user)
+}
+
+// memberGrants writes a membership's grants from the profile matrix and the
+// access rows of its own establishment's documents.
+func memberGrants(out rowSink, membership, est, user *core.Record) error {
+	if err := memberOwnAccess(out, membership, est, user); err != nil {
 		return err
 	}
 	for _, g := range profiles.Grants(matrixInput(membership, est)) {
@@ -52,7 +58,7 @@ func syncGrants(app core.App, membership *core.Record) error {
 		if g.Reach == profiles.Collected {
 			customer = membership.GetString("collectorFor")
 		}
-		if err := saveGrant(app, grantRow{membership: membership.Id, user: user.Id, establishment: est.Id,
+		if err := out.grant(grantRow{membership: membership.Id, user: user.Id, establishment: est.Id,
 			grant: g, customer: customer, source: sourceMembership}); err != nil {
 			return err
 		}
@@ -102,19 +108,23 @@ type grantRow struct {
 // hooks of their own, and a bulk supplier import writes thousands of them,
 // so the record machinery (validation, interceptors, events) is skipped.
 func saveGrant(app core.App, row grantRow) error {
+	if _, err := app.DB().Insert(schema.Grants, row.params()).Execute(); err != nil {
+		return fmt.Errorf("tenancy: grants: unable to save: %w", err)
+	}
+	return nil
+}
+
+// params is the grant's row, with a new id.
+func (row grantRow) params() dbx.Params {
 	expires := ""
 	if !row.expiresAt.IsZero() {
 		expires = row.expiresAt.String()
 	}
-	_, err := app.DB().Insert(schema.Grants, dbx.Params{
+	return dbx.Params{
 		"id": core.GenerateDefaultRandomId(), "membership": row.membership, "user": row.user,
 		"establishment": row.establishment, "capability": string(row.grant.Capability), "reach": string(row.grant.Reach),
 		"customer": row.customer, "source": row.source, "expiresAt": expires, "relationship": row.relationship,
-	}).Execute()
-	if err != nil {
-		return fmt.Errorf("tenancy: grants: unable to save: %w", err)
 	}
-	return nil
 }
 
 // syncEstablishmentGrants rewrites the grants of every member of est and of

@@ -92,23 +92,45 @@ func AddMember(tx core.App, cfg *config.Config, est *core.Record, in NewMember, 
 		return nil, err
 	}
 
-	actor.Action = audit.MembershipCreated
-	actor.Establishment = est.Id
-	actor.Collection = schema.Memberships
-	actor.RecordID = ms.Id
-	actor.Data = map[string]any{"user": user.Id, "email": user.Email(), "profile": ms.GetString("profile"),
-		"asked": in.Profile, "invited": invited}
-	if err := audit.Write(tx, actor); err != nil {
+	if err := audit.Write(tx, memberAddedEntry(actor, est, ms, user, in.Profile, invited)); err != nil {
 		return nil, err
 	}
-	if err := tellNewMember(tx, cfg, est, ms, user, invited, actor.ActorEmail); err != nil {
+	msg, err := newMemberMessage(cfg, est, ms, user, invited, actor.ActorEmail)
+	if err != nil {
+		return nil, err
+	}
+	if err := notify.User(tx, user, msg); err != nil {
 		return nil, err
 	}
 	return &Added{Membership: ms, User: user, Invited: invited}, nil
 }
 
+// memberAddedEntry is the audit entry of a new membership; asked is the
+// profile requested, which T5 may have overridden.
+func memberAddedEntry(actor audit.Entry, est, ms, user *core.Record, asked string, invited bool) audit.Entry {
+	actor.Action = audit.MembershipCreated
+	actor.Establishment = est.Id
+	actor.Collection = schema.Memberships
+	actor.RecordID = ms.Id
+	actor.Data = map[string]any{"user": user.Id, "email": user.Email(), "profile": ms.GetString("profile"),
+		"asked": asked, "invited": invited}
+	return actor
+}
+
 func createInvitedUser(tx core.App, in NewMember) (*core.Record, error) {
-	col, err := tx.FindCachedCollectionByNameOrId(schema.Users)
+	u, err := newInvitedUser(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Save(u); err != nil {
+		return nil, fmt.Errorf("tenancy: unable to create user: %w", err)
+	}
+	return u, nil
+}
+
+// newInvitedUser is the unsaved account of someone invited by email.
+func newInvitedUser(app core.App, in NewMember) (*core.Record, error) {
+	col, err := app.FindCachedCollectionByNameOrId(schema.Users)
 	if err != nil {
 		return nil, err
 	}
@@ -118,9 +140,6 @@ func createInvitedUser(tx core.App, in NewMember) (*core.Record, error) {
 	u.Set("lastName", in.LastName)
 	u.SetEmailVisibility(true)
 	u.SetRaw("password", &core.PasswordFieldValue{Hash: invitedPasswordHash()})
-	if err := tx.Save(u); err != nil {
-		return nil, fmt.Errorf("tenancy: unable to create user: %w", err)
-	}
 	return u, nil
 }
 
@@ -139,7 +158,9 @@ var invitedHash = sync.OnceValue(func() string {
 // invitation: 10,000-row imports depend on it.
 func invitedPasswordHash() string { return invitedHash() }
 
-func tellNewMember(tx core.App, cfg *config.Config, est, ms, user *core.Record, invited bool, inviter string) error {
+// newMemberMessage tells a new member where it now belongs; an invited one
+// gets the link to choose its password.
+func newMemberMessage(cfg *config.Config, est, ms, user *core.Record, invited bool, inviter string) (notify.Message, error) {
 	vars := map[string]string{
 		"firstName":     user.GetString("firstName"),
 		"establishment": est.GetString("name"),
@@ -152,13 +173,12 @@ func tellNewMember(tx core.App, cfg *config.Config, est, ms, user *core.Record, 
 	if invited {
 		link, err := inviteLink(cfg, user)
 		if err != nil {
-			return err
+			return notify.Message{}, err
 		}
 		vars["link"] = link
 		kind = notify.KindInvitation
 	}
-	return notify.User(tx, user, notify.Message{Kind: kind, Vars: vars,
-		Data: map[string]any{"establishment": est.Id, "membership": ms.Id}})
+	return notify.Message{Kind: kind, Vars: vars, Data: map[string]any{"establishment": est.Id, "membership": ms.Id}}, nil
 }
 
 // bindMembersRoute serves POST /api/vigie/establishments/{id}/members (T6):

@@ -53,7 +53,7 @@ func SyncRelationshipGrants(app core.App, rel *core.Record) error {
 		if est == nil || user == nil {
 			continue
 		}
-		if err := grantPartner(app, m, est, user, rel, docs); err != nil {
+		if err := grantPartner(app, direct{app}, m, est, user, rel, docs); err != nil {
 			return err
 		}
 	}
@@ -82,7 +82,7 @@ func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
 		return err
 	}
 	for _, rel := range append(asCustomer, asSupplier...) {
-		if err := grantPartner(app, m, est, user, rel, &relationshipDocs{}); err != nil {
+		if err := grantPartner(app, direct{app}, m, est, user, rel, &relationshipDocs{}); err != nil {
 			return err
 		}
 	}
@@ -93,7 +93,7 @@ func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
 // it see partners there: every relationship, its assigned ones (T7: the
 // customer's member in charge, the supplier's reference contacts), or, for a
 // collector, its own customer's (N7).
-func grantPartner(app core.App, m, est, user, rel *core.Record, docs *relationshipDocs) error {
+func grantPartner(app core.App, out rowSink, m, est, user, rel *core.Record, docs *relationshipDocs) error {
 	if totpLocked(est, user) {
 		return nil
 	}
@@ -123,11 +123,11 @@ func grantPartner(app core.App, m, est, user, rel *core.Record, docs *relationsh
 	default:
 		return nil
 	}
-	if err := saveGrant(app, grantRow{membership: m.Id, user: user.Id, establishment: other,
+	if err := out.grant(grantRow{membership: m.Id, user: user.Id, establishment: other,
 		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation}); err != nil {
 		return err
 	}
-	return relationshipAccess(app, m, est, user, rel, customerSide, docs)
+	return relationshipAccess(app, out, m, est, user, rel, customerSide, docs)
 }
 
 // bindRelationships keeps partner grants in step with every relationship
