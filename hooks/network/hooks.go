@@ -22,17 +22,21 @@ func bindDirectorySync(app core.App) {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			est := e.Record
-			_, err := tx.DB().NewQuery(upsertDirectory).Bind(directoryParams(sirene.Establishment{
-				SIRET: est.GetString("siret"), SIREN: est.GetString("siren"), Name: est.GetString("name"),
-				Address: est.GetString("address"), PostalCode: est.GetString("postalCode"), City: est.GetString("city"),
-				NAF: est.GetString("naf"), Active: true,
-			})).Execute()
+			_, err := tx.DB().NewQuery(upsertDirectory).Bind(portalDirectoryRow(e.Record)).Execute()
 			return err
 		})
 	}
 	app.OnRecordCreate(schema.Establishments).BindFunc(sync)
 	app.OnRecordUpdate(schema.Establishments).BindFunc(sync)
+}
+
+// portalDirectoryRow is the directory row of an establishment of the portal.
+func portalDirectoryRow(est *core.Record) dbx.Params {
+	return directoryParams(sirene.Establishment{
+		SIRET: est.GetString("siret"), SIREN: est.GetString("siren"), Name: est.GetString("name"),
+		Address: est.GetString("address"), PostalCode: est.GetString("postalCode"), City: est.GetString("city"),
+		NAF: est.GetString("naf"), Active: true,
+	})
 }
 
 // settingsFields are an establishment's own business: partners see its

@@ -145,19 +145,37 @@ func ParseSupplierCSV(r io.Reader) ([]SupplierRow, error) {
 // in transactions so that 10,000 rows take seconds, not minutes. A re-run
 // reports every row already present and creates nothing.
 func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, rows []SupplierRow, actor audit.Entry, callerID string) (*ImportReport, error) {
-	report := &ImportReport{Rows: make([]ImportRow, 0, len(rows)), Summary: map[string]int{}}
+	report := &ImportReport{Rows: make([]ImportRow, len(rows)), Summary: map[string]int{}}
+	first := firstOccurrences(rows)
 	for start := 0; start < len(rows); start += rowsPerTransaction {
-		chunk := rows[start:min(start+rowsPerTransaction, len(rows))]
-		err := app.RunInTransaction(func(tx core.App) error {
-			for _, row := range chunk {
-				r, err := importRow(tx, cfg, customer, row, actor, callerID)
-				if err != nil {
+		end := min(start+rowsPerTransaction, len(rows))
+		chunk, results := rows[start:end], report.Rows[start:end]
+		bulkPath := true
+		importChunk := func(tx core.App) error {
+			done := make([]bool, len(chunk))
+			var err error
+			if bulkPath {
+				if done, err = importNewSuppliers(tx, cfg, customer, chunk, first[start:end], results, actor, callerID); err != nil {
 					return err
 				}
-				report.Rows = append(report.Rows, r)
+			}
+			for i, row := range chunk {
+				if done[i] {
+					continue
+				}
+				if results[i], err = importRow(tx, cfg, customer, row, actor, callerID); err != nil {
+					return err
+				}
 			}
 			return nil
-		})
+		}
+		err := app.RunInTransaction(importChunk)
+		if errors.Is(err, errBulkPath) {
+			// Rolled back whole: the row-by-row path then reports each row's own outcome.
+			app.Logger().Warn("network: bulk import path failed, importing the chunk row by row", "rows", len(chunk), "error", err)
+			bulkPath = false
+			err = app.RunInTransaction(importChunk)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -167,6 +185,30 @@ func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, ro
 	}
 	report.Summary["total"] = len(report.Rows)
 	return report, nil
+}
+
+// errBulkPath marks a failure of the bulk path, after which a chunk is
+// imported again row by row.
+var errBulkPath = errors.New("bulk path failed")
+
+// importNewSuppliers writes the rows of chunk that the bulk path can take
+// (import_new.go), fills their results and reports which rows it did.
+func importNewSuppliers(tx core.App, cfg *config.Config, customer *core.Record, chunk []SupplierRow, first []bool,
+	results []ImportRow, actor audit.Entry, callerID string) ([]bool, error) {
+	done := make([]bool, len(chunk))
+	rows, err := selectNewSuppliers(tx, customer, chunk, first)
+	if err != nil || len(rows) == 0 {
+		return done, err
+	}
+	added, err := addNewSuppliers(tx, cfg, customer, rows, actor, callerID)
+	if err != nil {
+		return done, fmt.Errorf("%w: %w", errBulkPath, err)
+	}
+	for i, row := range rows {
+		added[i].Line = chunk[row.index].line
+		results[row.index], done[row.index] = added[i], true
+	}
+	return done, nil
 }
 
 // importRow adds one row inside a savepoint; only a database failure is an

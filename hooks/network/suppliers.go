@@ -111,13 +111,7 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 		if err := tellSupplier(tx, cfg, customer, supplier, ms.GetString("user")); err != nil {
 			return nil, err
 		}
-		entry := actor
-		entry.Action = audit.RelationshipCreated
-		entry.Establishment = customer.Id
-		entry.Collection = schema.Relationships
-		entry.RecordID = rel.Id
-		entry.Data = map[string]any{"supplier": supplier.Id, "siret": supplier.GetString("siret"), "contact": in.Contact.Email}
-		if err := audit.Write(tx, entry); err != nil {
+		if err := audit.Write(tx, relationshipEntry(actor, customer, supplier, rel, in.Contact.Email)); err != nil {
 			return nil, err
 		}
 	}
@@ -127,6 +121,16 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 		}
 	}
 	return added, nil
+}
+
+// relationshipEntry is the audit entry of a relationship a customer created.
+func relationshipEntry(actor audit.Entry, customer, supplier, rel *core.Record, contact string) audit.Entry {
+	actor.Action = audit.RelationshipCreated
+	actor.Establishment = customer.Id
+	actor.Collection = schema.Relationships
+	actor.RecordID = rel.Id
+	actor.Data = map[string]any{"supplier": supplier.Id, "siret": supplier.GetString("siret"), "contact": contact}
+	return actor
 }
 
 // checkNotOwnCompany enforces N7: a customer user never adds itself, nor a
@@ -163,16 +167,25 @@ func createFromDirectory(tx core.App, number string) (*core.Record, error) {
 	if err != nil {
 		return nil, ErrUnknownSIRET
 	}
-	col, err := tx.FindCachedCollectionByNameOrId(schema.Establishments)
+	est, err := newEstablishment(tx, entry)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Save(est); err != nil {
+		return nil, fmt.Errorf("network: unable to create the supplier: %w", err)
+	}
+	return est, nil
+}
+
+// newEstablishment is the unsaved establishment of a directory entry.
+func newEstablishment(app core.App, entry *DirectoryEntry) (*core.Record, error) {
+	col, err := app.FindCachedCollectionByNameOrId(schema.Establishments)
 	if err != nil {
 		return nil, err
 	}
 	est := core.NewRecord(col)
 	est.Load(map[string]any{"siret": entry.SIRET, "name": firstNonEmpty(entry.Name, entry.SIRET), "address": entry.Address,
 		"postalCode": entry.PostalCode, "city": entry.City, "naf": entry.NAF, "shareEmailCheck": true})
-	if err := tx.Save(est); err != nil {
-		return nil, fmt.Errorf("network: unable to create the supplier: %w", err)
-	}
 	return est, nil
 }
 
@@ -244,13 +257,17 @@ func tellSupplier(tx core.App, cfg *config.Config, customer, supplier *core.Reco
 		if err != nil {
 			continue
 		}
-		if err := notify.User(tx, user, notify.Message{Kind: notify.KindSupplierAdded, Vars: map[string]string{
-			"customer": customer.GetString("name"), "establishment": supplier.GetString("name"), "link": cfg.Link("/customers.html"),
-		}, Data: map[string]any{"customer": customer.Id, "supplier": supplier.Id}}); err != nil {
+		if err := notify.User(tx, user, supplierAddedMessage(cfg, customer, supplier)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func supplierAddedMessage(cfg *config.Config, customer, supplier *core.Record) notify.Message {
+	return notify.Message{Kind: notify.KindSupplierAdded, Vars: map[string]string{
+		"customer": customer.GetString("name"), "establishment": supplier.GetString("name"), "link": cfg.Link("/customers.html"),
+	}, Data: map[string]any{"customer": customer.Id, "supplier": supplier.Id}}
 }
 
 // askAdminsToReview tells the supplier's admins that a customer added a
