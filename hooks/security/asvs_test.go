@@ -2,6 +2,7 @@ package security_test
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -45,6 +46,67 @@ func TestRateLimitsASVS221(t *testing.T) {
 				call(t, w, c.method, c.url, "", c.body, status)
 			}
 		})
+	}
+}
+
+// ASVS 2.1.7: a password among the most guessed ones is refused on every
+// path that sets one through the API; a pass phrase is not.
+func TestCommonPasswordsRefusedASVS217(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Processing]
+	refused := []string{`"password":{"code":"validation_password_common"`}
+	change := func(pw string, status int, want []string) {
+		t.Helper()
+		fresh, _ := w.App.FindRecordById(schema.Users, user.Id)
+		body := `{"oldPassword":"` + testkit.Password + `","password":"` + pw + `","passwordConfirm":"` + pw + `"}`
+		(&tests.ApiScenario{Name: "change to " + pw, Method: http.MethodPatch, URL: "/api/collections/users/records/" + user.Id,
+			Body: strings.NewReader(body), Headers: map[string]string{"Authorization": testkit.Token(t, fresh)},
+			ExpectedStatus: status, ExpectedContent: want, TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
+	}
+	for _, pw := range []string{"password1234", "123456789012", "qwertyuiopas", "iloveyou2024", "Password1234!", "azertyuiop12"} {
+		change(pw, 400, refused)
+	}
+	fresh, _ := w.App.FindRecordById(schema.Users, user.Id)
+	reset, _ := fresh.NewPasswordResetToken()
+	(&tests.ApiScenario{Name: "reset to a common one", Method: http.MethodPost, URL: "/api/collections/users/confirm-password-reset",
+		Body:           strings.NewReader(`{"token":"` + reset + `","password":"password1234","passwordConfirm":"password1234"}`),
+		ExpectedStatus: 400, ExpectedContent: refused, TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
+	if err := signInErr(w, user.Email(), testkit.Password); err != nil {
+		t.Fatalf("a refused change was written: %v", err)
+	}
+	change("pale lantern under rain", 200, []string{`"id":"` + user.Id + `"`})
+}
+
+func signInErr(w *testkit.World, email, password string) error {
+	u, err := w.App.FindAuthRecordByEmail(schema.Users, email)
+	if err != nil {
+		return err
+	}
+	if !u.ValidatePassword(password) {
+		return errors.New("the password changed")
+	}
+	return nil
+}
+
+// ASVS 2.2.1: an account takes at most 50 wrong passwords an hour, from
+// any address: then even the right one waits. Other accounts are not
+// affected, and a right password before the bound does not count.
+func TestAccountThrottleASVS221(t *testing.T) {
+	w := testkit.NewWorld(t)
+	target := w.Users[testkit.Delivery].Email()
+	signInAs := func(email, password string, status int) {
+		call(t, w, http.MethodPost, "/api/collections/users/auth-with-password", "",
+			`{"identity":"`+email+`","password":"`+password+`"}`, status)
+	}
+	signInAs(target, testkit.Password, 200)
+	for range 50 {
+		signInAs(target, "not-the-password", 400)
+	}
+	signInAs(target, testkit.Password, 429)
+	signInAs(target, "not-the-password", 429)
+	signInAs(w.Users[testkit.Processing].Email(), testkit.Password, 200)
+	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "auth.failed", "actor": w.Users[testkit.Delivery].Id}); n < 52 {
+		t.Errorf("failed attempts audited = %d, want the 429s too", n)
 	}
 }
 
