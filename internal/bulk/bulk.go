@@ -20,10 +20,11 @@ import (
 )
 
 // maxParams bounds the parameters of one statement. SQLite allows 32,766,
-// but the driver binds each parameter by scanning the arguments (quadratic
-// time): around a thousand, parsing and binding cost about the same per row
-// as with any larger statement.
-const maxParams = 1_000
+// but the driver (modernc.org/sqlite's conn.bind) finds each positional
+// argument by scanning the argument list, which is quadratic per statement:
+// at a thousand parameters binding cost as much as inserting. A few hundred
+// keeps both the binding and the per-statement overhead small.
+const maxParams = 300
 
 // Writer queues rows, then writes them at Flush, table by table in the order
 // each table was first used, and runs its after-commit work once the

@@ -35,7 +35,7 @@ func count(t *testing.T, app core.App) int {
 // queued after commit runs once the transaction has committed.
 func TestFlushWritesEveryRowThenRunsAfterCommit(t *testing.T) {
 	app := newApp(t)
-	const rows = 1_234 // 3 columns: four statements
+	const rows = 1_234 // 3 columns: a dozen statements
 	sent := 0
 	err := app.RunInTransaction(func(tx core.App) error {
 		w := bulk.New()
