@@ -75,6 +75,16 @@ func TestCommonPasswordsRefusedASVS217(t *testing.T) {
 		t.Fatalf("a refused change was written: %v", err)
 	}
 	change("pale lantern under rain", 200, []string{`"id":"` + user.Id + `"`})
+
+	cfg := testkit.Config()
+	cfg.AllowSignup = true
+	open := testkit.NewAppWith(t, &cfg)
+	for pw, status := range map[string]int{"password1234": 400, "pale lantern under rain": 200} {
+		(&tests.ApiScenario{Name: "sign up with " + pw, Method: http.MethodPost, URL: "/api/collections/users/records",
+			Body:           strings.NewReader(`{"email":"walk-in@example.test","password":"` + pw + `","passwordConfirm":"` + pw + `"}`),
+			ExpectedStatus: status, ExpectedContent: map[int][]string{400: refused, 200: {`"email":"walk-in@example.test"`}}[status],
+			TestAppFactory: func(testing.TB) *tests.TestApp { return open }, DisableTestAppCleanup: true}).Test(t)
+	}
 }
 
 func signInErr(w *testkit.World, email, password string) error {
@@ -155,6 +165,13 @@ func TestCredentialChangeNoticeASVS255(t *testing.T) {
 		{"the password", func() {
 			call(t, w, http.MethodPatch, self, testkit.Token(t, user),
 				`{"oldPassword":"`+testkit.Password+`","password":"`+newPassword+`","passwordConfirm":"`+newPassword+`"}`, 200)
+		}, user.Email(), "Votre mot de passe Vigie a été modifié", security.KindPasswordChanged},
+		{"a reset by the forgotten-password link", func() {
+			fresh, _ := w.App.FindRecordById(schema.Users, user.Id)
+			reset, _ := fresh.NewPasswordResetToken()
+			(&tests.ApiScenario{Name: "reset", Method: http.MethodPost, URL: "/api/collections/users/confirm-password-reset",
+				Body:           strings.NewReader(`{"token":"` + reset + `","password":"` + newPassword + `","passwordConfirm":"` + newPassword + `"}`),
+				ExpectedStatus: 204, TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
 		}, user.Email(), "Votre mot de passe Vigie a été modifié", security.KindPasswordChanged},
 		{"TOTP on", func() {
 			fresh, _ := w.App.FindRecordById(schema.Users, user.Id)
