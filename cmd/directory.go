@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -60,7 +61,7 @@ func importDirectory(app core.App, path, legalUnitsPath string, out, errOut io.W
 			fmt.Fprintf(errOut, "skipped %v\n", e)
 		}
 		reported++
-	}, func(s network.ImportStats) { bar.show(counted.n, s.Written) })
+	}, func(s network.ImportStats) { bar.show(counted.n.Load(), s.Written) })
 	bar.done()
 	if err != nil {
 		return err
@@ -83,14 +84,16 @@ func loadNames(path string, errOut io.Writer) (map[string]string, error) {
 	return sirene.ReadLegalUnitNames(f, func(e error) { fmt.Fprintf(errOut, "skipped legal unit %v\n", e) })
 }
 
+// countingReader counts the bytes read, for the progress bar. Atomic: the
+// import reads the file on its own goroutine.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
