@@ -26,9 +26,10 @@ type ImportStats struct {
 var importBatch = 50_000
 
 // stageChunk is the number of rows per multi-row INSERT: fewer statements
-// than rows, but not many more parameters a statement, because the modernc
+// than rows, but not many parameters a statement, because the modernc
 // driver finds each parameter's argument by a linear scan (quadratic in the
-// parameters: 500 rows a statement spent most of the import binding).
+// parameters: at 500 rows a statement binding took most of the import).
+// Measured on 1,000,000 rows: 8, 16 and 32 within 6%, 16 the cheapest.
 const stageChunk = 16
 
 // batch is one transaction's worth of rows, read ahead by the CSV reader.

@@ -148,3 +148,46 @@ func TestDirectoryReimportAcrossBatchesN1(t *testing.T) {
 		t.Errorf("portal rename after the import: %v", got)
 	}
 }
+
+// N1, issue 9: searches keep working while an import runs (it drops and
+// recreates the directory's triggers in each of its transactions), and
+// every answer is a row the directory holds.
+func TestDirectorySearchDuringImportN1(t *testing.T) {
+	defer network.SetImportBatch(500)()
+	app := testkit.NewApp(t)
+	lines := make([][3]string, 0, 5000)
+	for i, number := range numbers(5000, 41000000) {
+		lines = append(lines, [3]string{number, fmt.Sprintf("India Juliett %d", i), "A"})
+	}
+	done := make(chan struct{})
+	searched := make(chan int)
+	go func() {
+		n := 0
+		defer func() { searched <- n }()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			items, err := network.SearchDirectory(app, "india juliett", 20)
+			if err != nil {
+				t.Errorf("search during the import: %v", err)
+				return
+			}
+			for _, e := range items {
+				if !strings.HasPrefix(e.Name, "India Juliett") {
+					t.Errorf("search during the import found %+v", e)
+				}
+			}
+			n++
+		}
+	}()
+	importCSV(t, app, lines...)
+	close(done)
+	t.Logf("%d searches during the import", <-searched)
+	checkIndex(t, app)
+	if got := searchNames(t, app, "juliett 4999"); len(got) != 1 {
+		t.Fatalf("after the import: %v", got)
+	}
+}
