@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"golang.org/x/crypto/bcrypt"
 
@@ -34,6 +35,10 @@ func TestRateLimitsASVS221(t *testing.T) {
 		{"password sign-in (*:auth, 2 per 3 s)", http.MethodPost, "/api/collections/users/auth-with-password",
 			`{"identity":"processing@home.test","password":"not-the-password"}`, 2, 400},
 		{"share page (/s/, 60 per minute)", http.MethodGet, "/s/" + strings.Repeat("A", 43), "", 60, 200},
+		// Prefix rules under /api/, ahead of PocketBase's own "/api/" rule (S7).
+		{"share link open (10 per minute)", http.MethodPost, "/api/vigie/share/" + strings.Repeat("A", 43), "{}", 10, 403},
+		{"share file (60 per minute)", http.MethodGet, "/api/vigie/share-files/x/y?expires=1&sig=z", "", 60, 404},
+		{"2FA enrolment (10 per minute)", http.MethodPost, "/api/vigie/totp/setup", "", 10, 401},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := testkit.NewWorld(t)
@@ -325,6 +330,7 @@ func TestTokenOnlyInHeaderASVS311(t *testing.T) {
 func TestForgedTokensRefusedASVS353(t *testing.T) {
 	w := testkit.NewWorld(t)
 	user := w.Users[testkit.Processing]
+	signedInAgo(t, w, user, 0)
 	token := testkit.Token(t, user)
 	parts := strings.Split(token, ".")
 	b64 := base64.RawURLEncoding
@@ -362,6 +368,7 @@ func TestSessionsEndOnCredentialChangeASVS333(t *testing.T) {
 		call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", token, "", status)
 	}
 	user := w.Users[testkit.Processing]
+	signedInAgo(t, w, user, 0)
 	phone, laptop := testkit.Token(t, user), testkit.Token(t, user)
 	refresh(phone, 200)
 	call(t, w, http.MethodPatch, "/api/collections/users/records/"+user.Id, laptop,
@@ -408,4 +415,39 @@ func TestUnexpectedContentTypeASVS1325(t *testing.T) {
 			Body: strings.NewReader(body), Headers: map[string]string{"Content-Type": c.contentType},
 			ExpectedStatus: c.status, ExpectedContent: []string{c.want}}).Test(t)
 	}
+}
+
+// signedInAgo records the full sign-in that gave a test's tokens, ago
+// before now: refreshing needs one within SessionLimit.
+func signedInAgo(t *testing.T, w *testkit.World, user *core.Record, ago time.Duration) {
+	t.Helper()
+	fresh, err := w.App.FindRecordById(schema.Users, user.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Set("lastLoginAt", time.Now().Add(-ago))
+	if err := w.App.UnsafeWithoutHooks().Save(fresh); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ASVS 3.3.2: a session lasts at most 12 hours from its full sign-in:
+// tokens expire then and no refresh extends them.
+func TestSessionLimitASVS332(t *testing.T) {
+	w := testkit.NewWorld(t)
+	users, _ := w.App.FindCollectionByNameOrId(schema.Users)
+	if got := time.Duration(users.AuthToken.Duration) * time.Second; got != security.SessionLimit {
+		t.Fatalf("tokens live %s, want %s", got, security.SessionLimit)
+	}
+	user := w.Users[testkit.Processing]
+	for _, c := range []struct {
+		ago    time.Duration
+		status int
+	}{{11 * time.Hour, 200}, {13 * time.Hour, 401}} {
+		signedInAgo(t, w, user, c.ago)
+		call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", testkit.Token(t, user), "", c.status)
+	}
+	// A token no sign-in gave (Go code, an operator's impersonation) is not refreshed.
+	never := w.Users[testkit.Delivery]
+	call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", testkit.Token(t, never), "", 401)
 }
