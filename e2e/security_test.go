@@ -46,7 +46,7 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#totp-step")),
 	)
-	if token, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem("vigie.token") || ""`)); token != "" {
+	if token, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("vigie.token") || ""`)); token != "" {
 		t.Fatal("a token was stored on password alone")
 	}
 	next, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second)) // the confirmation used this step
@@ -55,6 +55,15 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#totp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#request-section")),
 	)
+	// ASVS 3.2.3: the token is kept for the tab only, never on disk.
+	inSession, err1 := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("vigie.token") || ""`))
+	onDisk, err2 := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem("vigie.token") || ""`))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if inSession == "" || onDisk != "" {
+		t.Fatalf("token in sessionStorage: %t, in localStorage: %t", inSession != "", onDisk != "")
+	}
 }
 
 // S4, S5, P2: the admin's GDPR tab: everyone with access, and support access

@@ -172,10 +172,17 @@ func TestLogoutReleasesK3(t *testing.T) {
 		w.As(t, testkit.Admin, tests.ApiScenario{Name: "take", Method: http.MethodPost, URL: "/api/vigie/locks",
 			Body: body, ExpectedStatus: 200, ExpectedContent: []string{`"holder"`}}).Test(t)
 	}
-	w.As(t, testkit.Admin, tests.ApiScenario{Name: "sign out", Method: http.MethodPost, URL: "/api/vigie/auth/logout",
-		ExpectedStatus: 200, ExpectedContent: []string{`"released":2`}}).Test(t)
+	session := w.Headers(t, testkit.Admin)
+	other := w.Headers(t, testkit.Admin) // another device of the same user
+	(&tests.ApiScenario{Name: "sign out", Method: http.MethodPost, URL: "/api/vigie/auth/logout", Headers: session,
+		ExpectedStatus: 200, ExpectedContent: []string{`"released":2`}, TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
 	if n, _ := w.App.CountRecords(schema.Locks); n != 0 {
 		t.Fatalf("locks left after sign-out: %d", n)
+	}
+	// ASVS 3.3.1: the tokens of the signed-out user no longer open anything.
+	for name, headers := range map[string]map[string]string{"the signed-out token": session, "another session": other} {
+		(&tests.ApiScenario{Name: name, Method: http.MethodPost, URL: "/api/collections/users/auth-refresh", Headers: headers,
+			ExpectedStatus: 401, ExpectedContent: []string{`"status":401`}, TestAppFactory: w.Factory, DisableTestAppCleanup: true}).Test(t)
 	}
 	w.As(t, testkit.Guest, tests.ApiScenario{Name: "guest", Method: http.MethodPost, URL: "/api/vigie/auth/logout",
 		ExpectedStatus: 401, ExpectedContent: []string{`"status":401`}}).Test(t)

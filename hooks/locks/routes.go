@@ -155,6 +155,19 @@ func (s *Service) logout(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	// The token the page forgets must stop working too (OWASP ASVS 3.3.1):
+	// PocketBase tokens are stateless, so the user's token key changes,
+	// which ends every session of that user (sign out everywhere).
+	if e.Auth.Collection().Name == schema.Users {
+		user, err := e.App.FindRecordById(schema.Users, e.Auth.Id)
+		if err != nil {
+			return err
+		}
+		user.RefreshTokenKey()
+		if err := e.App.Save(user); err != nil {
+			return err
+		}
+	}
 	return e.JSON(http.StatusOK, map[string]any{"released": n})
 }
 

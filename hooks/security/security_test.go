@@ -64,6 +64,7 @@ func signIn(t *testing.T, w *testkit.World, email string, status int) map[string
 func TestTOTPSignInS2(t *testing.T) {
 	w := testkit.NewWorld(t)
 	user := w.Users[testkit.Feedback]
+	signedInAgo(t, w, user, 0)
 	before := testkit.Token(t, user)
 	secret, fresh, codes := enrol(t, w, user)
 

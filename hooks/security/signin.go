@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -27,6 +28,9 @@ func (s *Service) bindSignIn(app core.App) {
 	app.OnRecordAuthRequest(schema.Users).BindFunc(func(e *core.RecordAuthRequestEvent) error {
 		switch {
 		case e.AuthMethod == "": // refresh of a token already fully signed in
+			if !s.sessionFresh(e.Record) {
+				return e.UnauthorizedError("Your session has ended: sign in again.", nil)
+			}
 			return e.Next()
 		case e.AuthMethod != authMethodTOTP && e.Record.GetBool("totpEnabled"):
 			return s.challenge(e)
@@ -123,6 +127,19 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 		}
 	}
 	return apis.RecordAuthResponse(e, user, authMethodTOTP, nil)
+}
+
+// SessionLimit is how long a full sign-in lasts, refreshes included
+// (OWASP ASVS 3.3.2; the tokens themselves live as long, see the
+// session_lifetime migration).
+const SessionLimit = 12 * time.Hour
+
+// sessionFresh reports whether user's last full sign-in is recent enough to
+// refresh its token; a token made without a sign-in (by Go code or an
+// operator's impersonation) cannot be refreshed.
+func (s *Service) sessionFresh(user *core.Record) bool {
+	last := user.GetDateTime("lastLoginAt")
+	return !last.IsZero() && s.Now().Sub(last.Time()) < SessionLimit
 }
 
 // signedIn records a successful sign-in: last sign-in time and the audit.

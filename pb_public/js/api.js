@@ -1,18 +1,19 @@
 // Vigie pages: a thin client of the REST API. The token lives in
-// localStorage; every call sends it and turns an error answer into an
-// exception that carries PocketBase's {status, message, data}.
+// sessionStorage (OWASP ASVS 3.2.3): it dies with the tab instead of staying
+// on disk after the browser closes. Every call sends it and turns an error
+// answer into an exception that carries PocketBase's {status, message, data}.
 "use strict";
 
 const auth = {
-  get token() { return localStorage.getItem("vigie.token") || ""; },
-  get user() { try { return JSON.parse(localStorage.getItem("vigie.user")); } catch { return null; } },
+  get token() { return sessionStorage.getItem("vigie.token") || ""; },
+  get user() { try { return JSON.parse(sessionStorage.getItem("vigie.user")); } catch { return null; } },
   save(token, user) {
-    localStorage.setItem("vigie.token", token);
-    localStorage.setItem("vigie.user", JSON.stringify(user));
+    sessionStorage.setItem("vigie.token", token);
+    sessionStorage.setItem("vigie.user", JSON.stringify(user));
   },
   clear() {
-    localStorage.removeItem("vigie.token");
-    localStorage.removeItem("vigie.user");
+    sessionStorage.removeItem("vigie.token");
+    sessionStorage.removeItem("vigie.user");
   },
 };
 
