@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"runtime/pprof"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -35,6 +36,7 @@ func main() {
 	seconds := flag.Int("seconds", 8, "duration of each wrk round")
 	rounds := flag.Int("rounds", 2, "rounds per side, alternated")
 	profile := flag.String("cpuprofile", "", "profile the server during one authenticated round, then stop")
+	profilePublic := flag.Bool("profile-public", false, "with -cpuprofile, profile a public round instead (the baseline to diff against)")
 	flag.Parse()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
 	must(app.Bootstrap())
@@ -57,23 +59,44 @@ func main() {
 		f, err := os.Create(*profile)
 		must(err)
 		must(pprof.StartCPUProfile(f))
-		wrk(*seconds, base+"/api/collections/documents/records"+page, token)
+		url, auth := base+"/api/collections/documents/records"+page, token
+		if *profilePublic {
+			url, auth = base+"/api/collections/"+publicView+"/records"+page, ""
+		}
+		rps, p99 := wrk(*seconds, url, auth)
 		pprof.StopCPUProfile()
+		fmt.Printf("profiled round: %.0f req/s, p99 %.1f ms\n", rps, p99)
 		f.Close()
 		return
 	}
-	var authRPS, publicRPS, authP99, publicP99 float64
+	var authRPS, publicRPS, authP99, publicP99, authCPU, publicCPU float64
 	for r := 0; r < *rounds; r++ {
+		before := cpuTime()
 		rps, p99 := wrk(*seconds, base+"/api/collections/"+publicView+"/records"+page, "")
+		publicCPU += (cpuTime() - before) / (rps * float64(*seconds))
 		publicRPS, publicP99 = publicRPS+rps/float64(*rounds), max(publicP99, p99)
+		before = cpuTime()
 		rps, p99 = wrk(*seconds, base+"/api/collections/documents/records"+page, token)
+		authCPU += (cpuTime() - before) / (rps * float64(*seconds))
 		authRPS, authP99 = authRPS+rps/float64(*rounds), max(authP99, p99)
 	}
-	fmt.Printf("public view list: %.0f req/s, p99 %.1f ms\nauthenticated documents list: %.0f req/s, p99 %.1f ms\n",
-		publicRPS, publicP99, authRPS, authP99)
+	publicCPU, authCPU = publicCPU/float64(*rounds), authCPU/float64(*rounds)
+	fmt.Printf("public view list: %.0f req/s, p99 %.1f ms, server CPU %.0f µs/request\n"+
+		"authenticated documents list: %.0f req/s, p99 %.1f ms, server CPU %.0f µs/request\n"+
+		"server CPU ratio (public/authenticated, what the req/s ratio tends to on an idle machine): %.2fx\n",
+		publicRPS, publicP99, publicCPU*1e6, authRPS, authP99, authCPU*1e6, publicCPU/authCPU)
 	ratio := authRPS / publicRPS
 	budget.Line("authenticated list throughput vs public list", fmt.Sprintf("%.0f vs %.0f req/s = %.2fx (p99 %.1f vs %.1f ms)",
 		authRPS, publicRPS, ratio, authP99, publicP99), ">= 0.70x", ratio >= 0.7)
+}
+
+// cpuTime is the CPU time this process (the server) has used, in seconds.
+// Per request it does not depend on how busy the rest of the machine is,
+// unlike req/s on a shared machine.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	must(syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
 func must(err error) {
