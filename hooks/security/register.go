@@ -24,6 +24,8 @@ type Service struct {
 	boxOnce sync.Once
 	box     *secretbox.Box
 	boxErr  error
+
+	locks versioned[[]string] // requireTOTP's answers per user (see bindLockCache)
 }
 
 // challengeTTL is how long a password-verified sign-in waits for its code.
@@ -39,6 +41,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s.bindPasswordScore(app)
 	s.bindSupportReads(app)
 	s.bindRequireTOTPGuard(app)
+	s.bindLockCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.App = se.App
 		se.Router.BindFunc(s.requireTOTP)

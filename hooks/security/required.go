@@ -31,6 +31,19 @@ func errTOTPRequired() *router.ApiError {
 			"message": "Two-factor authentication is required."}}}
 }
 
+// bindLockCache keeps s.locks exact (see versioned). An entry is
+// tenancy.LockedEstablishments for one user: it depends on the memberships
+// and on the establishments' requireTotp (the caller's own totpEnabled is
+// read from its auth record before the cache is asked), and both are written
+// through app.Save/Delete. The bulk supplier import inserts memberships
+// without the hooks, but only of accounts it creates in establishments it
+// creates, which no entry can describe yet. And requireTOTP only explains a
+// refusal: the grants that the rules read, not this cache, are what hide a
+// locked establishment's data, so even a missed write could not open it.
+func (s *Service) bindLockCache(app core.App) {
+	s.locks.invalidateOn(app, schema.Memberships, schema.Establishments)
+}
+
 // requireTOTP answers 403 totp_required to a member without TOTP on the data
 // of an establishment that requires it (S3). The grants already hide that
 // data (lists included); this says why instead of an empty answer. Lists of
@@ -40,7 +53,9 @@ func (s *Service) requireTOTP(e *core.RequestEvent) error {
 	if e.Auth == nil || e.Auth.Collection().Name != schema.Users || e.Auth.GetBool("totpEnabled") {
 		return e.Next()
 	}
-	locked, err := tenancy.LockedEstablishments(e.App, e.Auth)
+	locked, err := s.locks.get(e.Auth.Id, nil, func() ([]string, error) {
+		return tenancy.LockedEstablishments(e.App, e.Auth)
+	})
 	if err != nil || len(locked) == 0 {
 		return e.Next()
 	}
