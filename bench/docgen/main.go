@@ -5,7 +5,7 @@
 // file, 1% of current documents shared by link, 1,000 locks. Rows are
 // written with one INSERT per chunk (internal/bulk); then every
 // membership's grants and document access rows are written by the real
-// tenancy code (tenancy.SyncMembership), and every document's audience keys
+// tenancy code (tenancy.SyncMemberships), and every document's audience keys
 // come from the real key function (internal/audience). Each phase reports
 // its rows per second.
 //
@@ -408,12 +408,11 @@ func (g *gen) sync() {
 	start := time.Now()
 	for i := 0; i < len(g.memberIDs); i += 1000 {
 		must(g.app.RunInTransaction(func(tx core.App) error {
-			for _, id := range g.memberIDs[i:min(i+1000, len(g.memberIDs))] {
-				m, err := tx.FindRecordById(schema.Memberships, id)
-				must(err)
-				must(tenancy.SyncMembership(tx, m))
+			ms, err := tx.FindRecordsByIds(schema.Memberships, g.memberIDs[i:min(i+1000, len(g.memberIDs))])
+			if err != nil {
+				return err
 			}
-			return nil
+			return tenancy.SyncMemberships(tx, ms)
 		}))
 	}
 	var grants, access int

@@ -24,6 +24,7 @@ type Batch struct {
 	app       core.App // the transaction the writer flushes in
 	w         *bulk.Writer
 	customers map[string]*customerSide
+	docs      map[string]*relationshipDocs // by relationship
 }
 
 // customerSide is a customer's members as the relationship hooks load them,
@@ -40,12 +41,21 @@ type Member struct {
 
 // NewBatch queues into w; app is the transaction w will flush in.
 func NewBatch(app core.App, w *bulk.Writer) *Batch {
-	return &Batch{app: app, w: w, customers: map[string]*customerSide{}}
+	return &Batch{app: app, w: w, customers: map[string]*customerSide{}, docs: map[string]*relationshipDocs{}}
 }
 
 func (b *Batch) grant(row grantRow) error {
 	b.w.Row(schema.Grants, row.params())
 	return nil
+}
+
+func (b *Batch) docsOf(rel string) *relationshipDocs {
+	d, ok := b.docs[rel]
+	if !ok {
+		d = &relationshipDocs{}
+		b.docs[rel] = d
+	}
+	return d
 }
 
 func (b *Batch) access(rows []accessRow) error {

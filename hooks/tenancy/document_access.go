@@ -28,13 +28,17 @@ type accessRow struct {
 type rowSink interface {
 	grant(row grantRow) error
 	access(rows []accessRow) error
+	// docsOf is where what relationship rel opens is kept while the sink
+	// lives: a bulk sink meets each relationship once per member.
+	docsOf(rel string) *relationshipDocs
 }
 
 // direct writes each row as it comes.
 type direct struct{ app core.App }
 
-func (d direct) grant(row grantRow) error      { return saveGrant(d.app, row) }
-func (d direct) access(rows []accessRow) error { return insertAccess(d.app, rows) }
+func (d direct) grant(row grantRow) error        { return saveGrant(d.app, row) }
+func (d direct) access(rows []accessRow) error   { return insertAccess(d.app, rows) }
+func (d direct) docsOf(string) *relationshipDocs { return &relationshipDocs{} }
 
 func insertAccess(app core.App, rows []accessRow) error {
 	for _, r := range rows {

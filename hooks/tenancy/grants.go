@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"vigie/internal/bulk"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
@@ -22,6 +23,11 @@ const (
 // Call it with the transaction that changed the membership, its user or its
 // establishment, so rules never see a membership without its grants.
 func syncGrants(app core.App, membership *core.Record) error {
+	return syncGrantsTo(app, direct{app}, membership)
+}
+
+// syncGrantsTo is syncGrants with the new rows going to out.
+func syncGrantsTo(app core.App, out rowSink, membership *core.Record) error {
 	est, err := app.FindRecordById(schema.Establishments, membership.GetString("establishment"))
 	if err != nil {
 		return fmt.Errorf("tenancy: grants: %w", err)
@@ -41,10 +47,10 @@ func syncGrants(app core.App, membership *core.Record) error {
 	if totpLocked(est, user) {
 		return nil
 	}
-	if err := syncMemberPartnerGrants(app, membership, est, user); err != nil {
+	if err := syncMemberPartnerGrants(app, out, membership, est, user); err != nil {
 		return err
 	}
-	return memberGrants(direct{app}, membership, est, user)
+	return memberGrants(out, membership, est, user)
 }
 
 // memberGrants writes a membership's grants from the profile matrix and the
@@ -245,4 +251,19 @@ func matrixInput(membership, est *core.Record) profiles.Membership {
 // the rows are the ones the hooks would have written.
 func SyncMembership(app core.App, membership *core.Record) error {
 	return syncGrants(app, membership)
+}
+
+// SyncMemberships is SyncMembership for many memberships in one
+// transaction, app: the derived rows are written at the end with one
+// INSERT per table, which a loader of thousands of memberships needs (what
+// each membership's rows depend on is read, never written, by the others).
+func SyncMemberships(app core.App, memberships []*core.Record) error {
+	w := bulk.New()
+	b := NewBatch(app, w)
+	for _, m := range memberships {
+		if err := syncGrantsTo(app, b, m); err != nil {
+			return err
+		}
+	}
+	return w.Flush(app)
 }

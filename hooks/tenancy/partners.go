@@ -71,7 +71,7 @@ func byID(records []*core.Record) map[string]*core.Record {
 // syncMemberPartnerGrants writes a membership's partner grants over every
 // active relationship of its establishment (its other grants were just
 // cleared with it).
-func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
+func syncMemberPartnerGrants(app core.App, out rowSink, m, est, user *core.Record) error {
 	// Two indexed look-ups: an OR of the two columns would scan the table.
 	asCustomer, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"customer": est.Id, "status": schema.RelationshipActive})
 	if err != nil {
@@ -82,7 +82,7 @@ func syncMemberPartnerGrants(app core.App, m, est, user *core.Record) error {
 		return err
 	}
 	for _, rel := range append(asCustomer, asSupplier...) {
-		if err := grantPartner(app, direct{app}, m, est, user, rel, &relationshipDocs{}); err != nil {
+		if err := grantPartner(app, out, m, est, user, rel, out.docsOf(rel.Id)); err != nil {
 			return err
 		}
 	}
