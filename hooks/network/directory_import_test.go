@@ -3,6 +3,8 @@ package network_test
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -149,45 +151,46 @@ func TestDirectoryReimportAcrossBatchesN1(t *testing.T) {
 	}
 }
 
-// N1, issue 9: searches keep working while an import runs (it drops and
-// recreates the directory's triggers in each of its transactions), and
-// every answer is a row the directory holds.
+// N1, issue 9: searches keep working while an import runs, though it drops
+// and recreates the directory's triggers in each of its transactions (a
+// search that reloaded the schema without a held snapshot failed about one
+// time in a hundred here: "vtable constructor failed"), and every answer is
+// a row the directory holds.
 func TestDirectorySearchDuringImportN1(t *testing.T) {
-	defer network.SetImportBatch(500)()
+	defer network.SetImportBatch(100)()
 	app := testkit.NewApp(t)
-	lines := make([][3]string, 0, 5000)
-	for i, number := range numbers(5000, 41000000) {
+	lines := make([][3]string, 0, 10000)
+	for i, number := range numbers(10000, 41000000) {
 		lines = append(lines, [3]string{number, fmt.Sprintf("India Juliett %d", i), "A"})
 	}
-	done := make(chan struct{})
-	searched := make(chan int)
-	go func() {
-		n := 0
-		defer func() { searched <- n }()
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			items, err := network.SearchDirectory(app, "india juliett", 20)
-			if err != nil {
-				t.Errorf("search during the import: %v", err)
-				return
-			}
-			for _, e := range items {
-				if !strings.HasPrefix(e.Name, "India Juliett") {
-					t.Errorf("search during the import found %+v", e)
+	var stop atomic.Bool
+	var searches atomic.Int64
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				items, err := network.SearchDirectory(app, "india juliett", 20)
+				if err != nil {
+					t.Errorf("search during the import: %v", err)
+					return
 				}
+				for _, e := range items {
+					if !strings.HasPrefix(e.Name, "India Juliett") {
+						t.Errorf("search during the import found %+v", e)
+					}
+				}
+				searches.Add(1)
 			}
-			n++
-		}
-	}()
+		}()
+	}
 	importCSV(t, app, lines...)
-	close(done)
-	t.Logf("%d searches during the import", <-searched)
+	stop.Store(true)
+	wg.Wait()
+	t.Logf("%d searches during the import", searches.Load())
 	checkIndex(t, app)
-	if got := searchNames(t, app, "juliett 4999"); len(got) != 1 {
+	if got := searchNames(t, app, "juliett 9999"); len(got) != 1 {
 		t.Fatalf("after the import: %v", got)
 	}
 }

@@ -85,3 +85,36 @@ func TestDirectoryRateLimitN1(t *testing.T) {
 		}).Test(t)
 	}
 }
+
+// N1: whole-word matches come first and, when there are fewer than the
+// limit, prefix matches complete them, each row once; every answer matches
+// every word as a prefix.
+func TestDirectorySearchWholeWordsFirstN1(t *testing.T) {
+	app := testkit.NewApp(t)
+	n := numbers(5, 43000000)
+	importCSV(t, app, [3]string{n[0], "Garages Bernardin", "A"}, [3]string{n[1], "Garage Bernard", "A"},
+		[3]string{n[2], "Garage Dupont", "A"}, [3]string{n[3], "Garagiste Bernard", "A"}, [3]string{n[4], "Garage Bernard Fils", "A"})
+	for _, c := range []struct {
+		q     string
+		limit int
+		want  []string
+	}{
+		{"garage bernard", 2, []string{n[1], n[4]}},           // whole words fill the limit
+		{"garage bernard", 10, []string{n[1], n[4], n[0]}},    // then prefixes
+		{"garag", 10, []string{n[0], n[1], n[2], n[3], n[4]}}, // prefixes only
+		{"garage", 10, []string{n[1], n[2], n[4], n[0]}},      // no duplicate of the whole-word rows
+		{"garage bernard fils dupont", 10, nil},               // every word required
+	} {
+		items, err := network.SearchDirectory(app, c.q, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range items {
+			got = append(got, e.SIRET)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%q limit %d: %v, want %v", c.q, c.limit, got, c.want)
+		}
+	}
+}
