@@ -12,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -27,7 +29,18 @@ var errRollback = errors.New("rollback")
 
 func main() {
 	dir := flag.String("dir", "bench/data/documents", "data dir built by bench/docgen")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
 	if err := app.Bootstrap(); err != nil {
 		log.Fatal(err)

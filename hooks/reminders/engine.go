@@ -7,6 +7,7 @@ package reminders
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/hooks/notify"
+	"vigie/internal/bulk"
 	"vigie/internal/calendar"
 	"vigie/internal/config"
 	"vigie/internal/schema"
@@ -87,14 +89,24 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 		users = append(users, u)
 	}
 	sort.Strings(users)
+	ests := make([]string, 0, 2*len(items))
+	for _, it := range items {
+		ests = append(ests, it.Customer, it.Supplier)
+	}
+	if err := names.preload(schema.Establishments, ests); err != nil {
+		return nil, err
+	}
+	if err := names.preload(schema.Users, users); err != nil {
+		return nil, err
+	}
 	type outgoing struct {
 		user *core.Record
 		vars map[string]string
 	}
 	var out []outgoing
 	for _, u := range users {
-		user, err := en.App.FindRecordById(schema.Users, u)
-		if err != nil {
+		user := names.record(schema.Users, u)
+		if user == nil {
 			continue // a user deleted since: the others still hear
 		}
 		subject, body, vars := en.message(names, user, byRecipient[u])
@@ -105,23 +117,26 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 		return report, nil
 	}
 	err = en.App.RunInTransaction(func(tx core.App) error {
-		// The log is the server's own bookkeeping, with no hooks: plain
-		// inserts keep a run over many items within its budget.
+		// The log is the server's own bookkeeping, with no hooks, and the
+		// notifications have none either: one INSERT per table and chunk
+		// keeps a run over many items within its budget; the emails leave
+		// after the commit, as notify.User's do.
+		w := bulk.New()
 		sentAt, _ := types.ParseDateTime(now.UTC())
 		for _, it := range items {
 			recipients, _ := json.Marshal(recipientsOf[it.key()+"#"+it.Step])
-			_, err := tx.DB().Insert(schema.ReminderLog, dbx.Params{"id": core.GenerateDefaultRandomId(),
+			w.Row(schema.ReminderLog, map[string]any{"id": core.GenerateDefaultRandomId(),
 				"item": it.key(), "step": it.Step, "customer": it.Customer, "supplier": it.Supplier, "type": it.Type,
-				"document": it.Document, "recipients": string(recipients), "sentAt": sentAt.String()}).Execute()
-			if err != nil {
-				return fmt.Errorf("reminders: log: %w", err)
-			}
+				"document": it.Document, "recipients": string(recipients), "sentAt": sentAt.String()})
 		}
 		for _, o := range out {
-			if err := notify.User(tx, o.user, notify.Message{Kind: notify.KindDocumentReminder, Vars: o.vars,
+			if err := notify.Queue(tx, w, o.user, notify.Message{Kind: notify.KindDocumentReminder, Vars: o.vars,
 				Data: map[string]any{"items": len(byRecipient[o.user.Id])}}); err != nil {
 				return err
 			}
+		}
+		if err := w.Flush(tx); err != nil {
+			return fmt.Errorf("reminders: log: %w", err)
 		}
 		return nil
 	})
@@ -163,7 +178,7 @@ func (en *Engine) due(today string) ([]Item, error) {
 	var missing []Item
 	err := en.App.DB().NewQuery(`SELECT DISTINCT r.customer AS customer, rel.supplier AS supplier, r.type AS type,
 			'' AS document, rel.id AS relationship, '' AS validUntil,
-			substr(max(r.created, rel.created), 1, 10) AS since
+			max(r.created, rel.created) AS since
 		FROM requirements r
 		JOIN relationships rel ON rel.customer = r.customer AND rel.status = 'active' AND (r.supplier = '' OR r.supplier = rel.supplier)
 		WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.supplier = rel.supplier AND d.type = r.type
@@ -172,6 +187,14 @@ func (en *Engine) due(today string) ([]Item, error) {
 		return nil, fmt.Errorf("reminders: missing documents: %w", err)
 	}
 	for _, it := range missing {
+		// Creation times are UTC instants: their day is the one of the
+		// service's zone, as today's is (else, between midnight in Paris and
+		// midnight UTC, a new requirement would count as a day old).
+		created, err := types.ParseDateTime(it.Since)
+		if err != nil {
+			return nil, fmt.Errorf("reminders: creation time %q: %w", it.Since, err)
+		}
+		it.Since = en.today(created.Time())
 		it.Status = "missing"
 		it.Step = "missing:" + missingStep(calendar.DaysBetween(it.Since, today))
 		out = append(out, it)
@@ -212,25 +235,69 @@ func (en *Engine) unsent(items []Item) ([]Item, error) {
 // recipients maps each user to its items: the relationship's reference
 // contacts, else the supplier's admins (R1).
 func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]string, error) {
-	byUser := map[string][]Item{}
-	ofItem := map[string][]string{}
-	cache := map[string][]string{}
+	// Relationships and admins are read in chunks: a run at 5% of a million
+	// documents meets tens of thousands of relationships, and two look-ups
+	// each took most of its time.
+	var rels []any
+	supplierOf := map[string]string{}
 	for _, it := range items {
-		users, ok := cache[it.Relationship]
-		if !ok {
-			rel, err := en.App.FindRecordById(schema.Relationships, it.Relationship)
-			if err != nil {
-				return nil, nil, err
-			}
-			users = rel.GetStringSlice("referents")
-			if len(users) == 0 {
-				err := en.App.DB().Select("user").From(schema.Memberships).
-					Where(dbx.HashExp{"establishment": it.Supplier, "profile": "admin"}).Column(&users)
-				if err != nil {
-					return nil, nil, err
+		if _, seen := supplierOf[it.Relationship]; !seen {
+			supplierOf[it.Relationship] = it.Supplier
+			rels = append(rels, it.Relationship)
+		}
+	}
+	to := make(map[string][]string, len(rels))
+	var noReferent []any
+	for start := 0; start < len(rels); start += lookupChunk {
+		var rows []struct {
+			ID        string `db:"id"`
+			Referents string `db:"referents"`
+		}
+		err := en.App.DB().Select("id", "referents").From(schema.Relationships).
+			Where(dbx.In("id", rels[start:min(start+lookupChunk, len(rels))]...)).All(&rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			var referents []string
+			if r.Referents != "" {
+				if err := json.Unmarshal([]byte(r.Referents), &referents); err != nil {
+					return nil, nil, fmt.Errorf("reminders: referents of %s: %w", r.ID, err)
 				}
 			}
-			cache[it.Relationship] = users
+			to[r.ID] = referents
+			if len(referents) == 0 {
+				noReferent = append(noReferent, supplierOf[r.ID])
+			}
+		}
+	}
+	admins := map[string][]string{}
+	for start := 0; start < len(noReferent); start += lookupChunk {
+		var rows []struct {
+			Establishment string `db:"establishment"`
+			User          string `db:"user"`
+		}
+		err := en.App.DB().Select("establishment", "user").From(schema.Memberships).
+			Where(dbx.HashExp{"profile": "admin"}).AndWhere(dbx.In("establishment", noReferent[start:min(start+lookupChunk, len(noReferent))]...)).
+			OrderBy("rowid").All(&rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			if !slices.Contains(admins[r.Establishment], r.User) {
+				admins[r.Establishment] = append(admins[r.Establishment], r.User)
+			}
+		}
+	}
+	byUser := map[string][]Item{}
+	ofItem := map[string][]string{}
+	for _, it := range items {
+		users, ok := to[it.Relationship]
+		if !ok {
+			return nil, nil, fmt.Errorf("reminders: relationship %s not found", it.Relationship)
+		}
+		if len(users) == 0 {
+			users = admins[it.Supplier]
 		}
 		for _, u := range users {
 			byUser[u] = append(byUser[u], it)
@@ -239,6 +306,9 @@ func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]stri
 	}
 	return byUser, ofItem, nil
 }
+
+// lookupChunk bounds the ids of one IN list.
+const lookupChunk = 500
 
 // message renders one recipient's email: items grouped by supplier and
 // document, each naming the customers asking, in the recipient's language.
@@ -304,6 +374,27 @@ func (n *names) record(collection, id string) *core.Record {
 	r, _ := n.app.FindRecordById(collection, id)
 	n.cache[id] = r
 	return r
+}
+
+// preload reads the records of ids not cached yet, a chunk at a time.
+func (n *names) preload(collection string, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := n.cache[id]; !ok {
+			n.cache[id] = nil // stays nil if not found, as FindRecordById's miss
+			missing = append(missing, id)
+		}
+	}
+	for start := 0; start < len(missing); start += lookupChunk {
+		records, err := n.app.FindRecordsByIds(collection, missing[start:min(start+lookupChunk, len(missing))])
+		if err != nil {
+			return err
+		}
+		for _, r := range records {
+			n.cache[r.Id] = r
+		}
+	}
+	return nil
 }
 
 func (n *names) establishment(id string) string {

@@ -271,3 +271,39 @@ func TestDeleteOrphanFilesR4(t *testing.T) {
 		}
 	}
 }
+
+// R2: a missing document's weeks count from the day, in the service's
+// zone, its requirement or relationship appeared: one created at 23:30 UTC
+// (00:30 in Paris, the next day) is six days old, not seven, six Paris days
+// later. The 120-day test failed every night between midnight in Paris and
+// midnight UTC until this was fixed.
+func TestMissingWeeksCountInTheServiceZoneR2(t *testing.T) {
+	s := newSim(t)
+	created := "2026-03-10 23:30:00.000Z" // 2026-03-11 00:30 in Paris
+	for _, table := range []string{schema.Requirements, schema.Relationships} {
+		if _, err := s.App.DB().NewQuery("UPDATE " + table + " SET created = {:c}").Bind(dbx.Params{"c": created}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := testkit.Config()
+	en := &reminders.Engine{App: s.App, Cfg: &cfg}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	for _, c := range []struct {
+		day  int // of March, 09:00 in Paris
+		step string
+	}{{16, "missing:m0"}, {17, "missing:m0"}, {18, "missing:m1"}} {
+		report, err := en.Run(time.Date(2026, 3, c.day, 9, 0, 0, 0, paris), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for _, it := range report.Items {
+			if it.Status == "missing" {
+				steps = append(steps, it.Step)
+			}
+		}
+		if len(steps) == 0 || steps[0] != c.step {
+			t.Errorf("March %d: missing steps %v, want %s", c.day, steps, c.step)
+		}
+	}
+}
