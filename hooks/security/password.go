@@ -17,8 +17,6 @@ import (
 
 // bindPasswordScore estimates a password's strength (0-4, zxcvbn) when it is
 // set, for the access overview (S4). The password itself is never kept.
-// It also binds the refusal of the most guessed passwords, the notices of
-// credential changes and the per-account bound on wrong passwords.
 func (s *Service) bindPasswordScore(app core.App) {
 	score := func(e *core.RecordEvent) error {
 		if plain := e.Record.GetString("password"); plain != "" {
@@ -29,9 +27,6 @@ func (s *Service) bindPasswordScore(app core.App) {
 	}
 	app.OnRecordCreate(schema.Users).BindFunc(score)
 	app.OnRecordUpdate(schema.Users).BindFunc(score)
-	s.bindCommonPasswords(app)
-	s.bindCredentialNotices(app)
-	s.bindAccountThrottle(app)
 }
 
 // bindCommonPasswords refuses, on every API path that sets a password

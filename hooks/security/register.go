@@ -39,6 +39,9 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s := &Service{App: app, Cfg: cfg, Now: now}
 	s.bindSignIn(app)
 	s.bindPasswordScore(app)
+	s.bindCommonPasswords(app)
+	s.bindCredentialNotices(app)
+	s.bindAccountThrottle(app)
 	s.bindSupportReads(app)
 	s.bindRequireTOTPGuard(app)
 	s.bindLockCache(app)
