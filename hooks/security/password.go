@@ -142,6 +142,8 @@ const (
 	KindEmailChanged    = "security_email_changed"
 	KindTOTPEnabled     = "security_totp_enabled"
 	KindTOTPDisabled    = "security_totp_disabled"
+	// KindTOTPReplayed: a code already used was presented (ASVS 2.8.5).
+	KindTOTPReplayed = "security_totp_replayed"
 )
 
 // bindCredentialNotices tells users when a factor of their account changes
@@ -239,6 +241,10 @@ var credentialTexts = map[string]map[bool][2]string{
 	KindTOTPEnabled: {
 		false: {"Double authentification activée", "La double authentification de votre compte Vigie a été activée le {when} ; vos autres sessions ont été fermées." + siCeNEstPasVous},
 		true:  {"Two-factor authentication turned on", "Two-factor authentication was turned on for your Vigie account on {when}; your other sessions were signed out." + ifNotYou},
+	},
+	KindTOTPReplayed: {
+		false: {"Un code de double authentification déjà utilisé a été présenté", "Le {when}, quelqu'un a tenté de se connecter à votre compte Vigie avec votre mot de passe et un code de double authentification déjà utilisé ; la connexion a été refusée. Votre mot de passe et un de vos codes ont pu être vus." + siCeNEstPasVous},
+		true:  {"A two-factor code already used was presented", "On {when}, someone tried to sign in to your Vigie account with your password and a two-factor code that had already been used; the sign-in was refused. Your password and one of your codes may have been seen." + ifNotYou},
 	},
 	KindTOTPDisabled: {
 		false: {"Double authentification désactivée", "La double authentification de votre compte Vigie a été désactivée le {when}." + siCeNEstPasVous},

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"vigie/hooks/security"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
 	"vigie/internal/totp"
@@ -85,7 +86,20 @@ func TestTOTPSignInS2(t *testing.T) {
 		t.Fatalf("code answer = %v", ok)
 	}
 	replay := signIn(t, w, user.Email(), 401)
+	wrong := "000000"
+	if next == wrong {
+		wrong = "111111"
+	}
+	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+replay["totpChallenge"].(string)+`","code":"`+wrong+`"}`, 401)
+	if notices(t, w, user.Id, security.KindTOTPReplayed) != 0 {
+		t.Fatal("a wrong code was reported as a replay")
+	}
+	w.App.TestMailer.Reset()
 	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+replay["totpChallenge"].(string)+`","code":"`+next+`"}`, 401)
+	// ASVS 2.8.5: a used code is refused, logged, and its holder told.
+	if notices(t, w, user.Id, security.KindTOTPReplayed) != 1 || len(mailsTo(w, user.Email())) != 1 {
+		t.Fatalf("replay: %d notices, mails %v", notices(t, w, user.Id, security.KindTOTPReplayed), mailsTo(w, user.Email()))
+	}
 	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+replay["totpChallenge"].(string)+`","recoveryCode":"`+strings.ToUpper(codes[2])+`"}`, 200)
 	again := signIn(t, w, user.Email(), 401)
 	call(t, w, http.MethodPost, "/api/vigie/auth/totp", "", `{"challenge":"`+again["totpChallenge"].(string)+`","recoveryCode":"`+codes[2]+`"}`, 401)

@@ -15,6 +15,7 @@ import (
 
 	"vigie/hooks/audit"
 	"vigie/internal/schema"
+	"vigie/internal/totp"
 )
 
 // authMethodTOTP marks the auth answer given after the second factor.
@@ -108,11 +109,20 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 		if err := e.App.Save(c); err != nil {
 			return err
 		}
+		// A right code already used means someone holds the password and
+		// saw a code (ASVS 2.8.5): the holder is told, not only the log.
+		_, replayed := totp.Verify(secret, body.Code, s.Now(), -1)
+		replayed = replayed && err == nil && body.Code != ""
 		entry := audit.FromRequest(e, audit.SignInFailed)
 		entry.Actor, entry.ActorEmail = user.Id, user.Email()
-		entry.Data = map[string]any{"method": authMethodTOTP, "failures": c.GetInt("failures")}
+		entry.Data = map[string]any{"method": authMethodTOTP, "failures": c.GetInt("failures"), "replayed": replayed}
 		if err := s.auditUser(e.App, entry, user); err != nil {
 			return err
+		}
+		if replayed {
+			if err := s.noticeCredential(e.App, user, KindTOTPReplayed, user.Email()); err != nil {
+				return err
+			}
 		}
 		return refused()
 	}
