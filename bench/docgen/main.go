@@ -80,18 +80,19 @@ func main() {
 }
 
 type gen struct {
-	app       core.App
-	rng       *rand.Rand
-	now       time.Time
-	ests      []string
-	admins    []string // admin user of each establishment
-	types     []typeRow
-	memberIDs []string // membership ids
-	suppliers map[string][]string
-	rels      [][3]string // customer, supplier, status
-	current   []docRow    // current documents, for links and locks
-	docIDs    []string
-	estIndex  map[string]int
+	app          core.App
+	rng          *rand.Rand
+	now          time.Time
+	ests         []string
+	admins       []string // admin user of each establishment
+	types        []typeRow
+	memberIDs    []string // membership ids
+	suppliers    map[string][]string
+	rels         [][3]string // customer, supplier, status
+	current      []docRow    // current documents, for links and locks
+	docIDs       []string
+	estIndex     map[string]int
+	passwordHash string
 }
 
 type typeRow struct {
@@ -167,9 +168,6 @@ func (g *gen) establishments(n int) {
 // members gives every establishment an admin and a processing member, and
 // one in ten also a member of each other profile a company chooses.
 func (g *gen) members() {
-	hashed, err := bcrypt.GenerateFromPassword([]byte("bench-password"), bcrypt.MinCost)
-	must(err)
-	hash := string(hashed)
 	more := []profiles.Profile{profiles.FullAccess, profiles.ProcessingArchive, profiles.Feedback, profiles.Delivery}
 	g.phase("members", 50000, func(w *bulk.Writer, flush func()) {
 		for i, est := range g.ests {
@@ -182,7 +180,7 @@ func (g *gen) members() {
 				if i == 0 && (profile == profiles.Admin || profile == profiles.Processing) {
 					email = "bench-" + string(profile) + "@vigie.test"
 				}
-				user := g.user(w, email, hash)
+				user := g.user(w, email)
 				if profile == profiles.Admin {
 					g.admins = append(g.admins, user)
 				}
@@ -193,9 +191,16 @@ func (g *gen) members() {
 	})
 }
 
-func (g *gen) user(w *bulk.Writer, email, hash string) string {
+// user queues an account whose password is "bench-password" (bcrypt at its
+// lowest cost: one hash for every account).
+func (g *gen) user(w *bulk.Writer, email string) string {
+	if g.passwordHash == "" {
+		hashed, err := bcrypt.GenerateFromPassword([]byte("bench-password"), bcrypt.MinCost)
+		must(err)
+		g.passwordHash = string(hashed)
+	}
 	id := g.id()
-	w.Row(schema.Users, map[string]any{"id": id, "email": email, "password": hash, "tokenKey": g.id() + g.id() + g.id(),
+	w.Row(schema.Users, map[string]any{"id": id, "email": email, "password": g.passwordHash, "tokenKey": g.id() + g.id() + g.id(),
 		"verified": true, "emailVisibility": true, "created": g.stamp(), "updated": g.stamp()})
 	return id
 }
@@ -240,14 +245,12 @@ func (g *gen) relationships(n int) {
 // collectors: one active relationship in twenty has a contact the customer
 // added, a collector at the supplier (N7).
 func (g *gen) collectors() {
-	hashed, err := bcrypt.GenerateFromPassword([]byte("bench-password"), bcrypt.MinCost)
-	must(err)
 	g.phase("collectors", 50000, func(w *bulk.Writer, flush func()) {
 		for i, r := range g.rels {
 			if i%20 != 7 || r[2] != schema.RelationshipActive {
 				continue
 			}
-			user := g.user(w, fmt.Sprintf("collector-%d@bench.test", i), string(hashed))
+			user := g.user(w, fmt.Sprintf("collector-%d@bench.test", i))
 			g.member(w, user, r[1], profiles.Collector, r[0])
 			flush()
 		}

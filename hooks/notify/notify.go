@@ -33,6 +33,12 @@ const DefaultLang = "fr"
 // User notifies a user in-app and by email. Within a transaction the record
 // commits with it and the email leaves only once it has committed.
 func User(app core.App, user *core.Record, msg Message) error {
+	return UserAt(app, user, user.Email(), msg)
+}
+
+// UserAt is User with the email sent to another address: the old one, when
+// the news is that the address changed.
+func UserAt(app core.App, user *core.Record, to string, msg Message) error {
 	n, subject, body, err := newNotification(app, user, msg)
 	if err != nil {
 		return err
@@ -40,7 +46,7 @@ func User(app core.App, user *core.Record, msg Message) error {
 	if err := app.Save(n); err != nil {
 		return fmt.Errorf("notify: unable to save notification: %w", err)
 	}
-	afterCommit(app, func() { sendLogged(app, user.Email(), subject, body) })
+	afterCommit(app, func() { sendLogged(app, to, subject, body) })
 	return nil
 }
 

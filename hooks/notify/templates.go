@@ -15,6 +15,14 @@ const (
 	KindShareOpened      = "share_opened"
 	KindShareAccepted    = "share_accepted"
 	KindComplianceDigest = "compliance_digest"
+
+	// Notices of credential changes (OWASP ASVS 2.2.3, 2.5.5, 2.8.5): no
+	// secret, the time, and what to do if it was not the holder.
+	KindPasswordChanged = "security_password_changed"
+	KindEmailChanged    = "security_email_changed"
+	KindTOTPEnabled     = "security_totp_enabled"
+	KindTOTPDisabled    = "security_totp_disabled"
+	KindTOTPReplayed    = "security_totp_replayed" // a code already used was presented
 )
 
 type text struct{ Subject, Body string }
@@ -82,4 +90,30 @@ var templates = map[string]map[string]text{
 		"en": {"{{.establishment}}: {{.count}} non-compliant supplier(s)",
 			"Suppliers of {{.establishment}} missing a document or holding an expired one:\n{{.items}}\n\nCompliance dashboard: {{.link}}\n"},
 	},
+	KindPasswordChanged: {
+		"fr": {"Votre mot de passe Vigie a été modifié", "Le mot de passe de votre compte Vigie a été modifié le {{.when}}." + siCeNEstPasVous},
+		"en": {"Your Vigie password was changed", "The password of your Vigie account was changed on {{.when}}." + ifNotYou},
+	},
+	KindEmailChanged: {
+		"fr": {"L'adresse de votre compte Vigie a été modifiée", "L'adresse email de votre compte Vigie a été remplacée le {{.when}} ; ce message part vers l'ancienne adresse." + siCeNEstPasVous},
+		"en": {"The address of your Vigie account was changed", "The email address of your Vigie account was replaced on {{.when}}; this message goes to the old address." + ifNotYou},
+	},
+	KindTOTPEnabled: {
+		"fr": {"Double authentification activée", "La double authentification de votre compte Vigie a été activée le {{.when}} ; vos autres sessions ont été fermées." + siCeNEstPasVous},
+		"en": {"Two-factor authentication turned on", "Two-factor authentication was turned on for your Vigie account on {{.when}}; your other sessions were signed out." + ifNotYou},
+	},
+	KindTOTPReplayed: {
+		"fr": {"Un code de double authentification déjà utilisé a été présenté", "Le {{.when}}, quelqu'un a tenté de se connecter à votre compte Vigie avec votre mot de passe et un code de double authentification déjà utilisé ; la connexion a été refusée. Votre mot de passe et un de vos codes ont pu être vus." + siCeNEstPasVous},
+		"en": {"A two-factor code already used was presented", "On {{.when}}, someone tried to sign in to your Vigie account with your password and a two-factor code that had already been used; the sign-in was refused. Your password and one of your codes may have been seen." + ifNotYou},
+	},
+	KindTOTPDisabled: {
+		"fr": {"Double authentification désactivée", "La double authentification de votre compte Vigie a été désactivée le {{.when}}." + siCeNEstPasVous},
+		"en": {"Two-factor authentication turned off", "Two-factor authentication was turned off for your Vigie account on {{.when}}." + ifNotYou},
+	},
 }
+
+// The close of every credential notice.
+const (
+	ifNotYou        = "\n\nIf it was not you, reset your password from the sign-in page at once and tell your establishment's administrator."
+	siCeNEstPasVous = "\n\nSi ce n'est pas vous, réinitialisez tout de suite votre mot de passe depuis la page de connexion et prévenez l'administrateur de votre établissement."
+)

@@ -69,11 +69,7 @@ func (c *versioned[V]) invalidate() { c.gen.Add(1) }
 // collections invalidate the cache, before the write and after its
 // transaction ends.
 func (c *versioned[V]) invalidateOn(app core.App, collections ...string) {
-	before := func(e *core.RecordEvent) error {
-		c.invalidate()
-		return e.Next()
-	}
-	after := func(e *core.RecordEvent) error {
+	bump := func(e *core.RecordEvent) error {
 		c.invalidate()
 		return e.Next()
 	}
@@ -81,12 +77,12 @@ func (c *versioned[V]) invalidateOn(app core.App, collections ...string) {
 		c.invalidate()
 		return e.Next()
 	}
-	app.OnRecordCreate(collections...).BindFunc(before)
-	app.OnRecordUpdate(collections...).BindFunc(before)
-	app.OnRecordDelete(collections...).BindFunc(before)
-	app.OnRecordAfterCreateSuccess(collections...).BindFunc(after)
-	app.OnRecordAfterUpdateSuccess(collections...).BindFunc(after)
-	app.OnRecordAfterDeleteSuccess(collections...).BindFunc(after)
+	app.OnRecordCreate(collections...).BindFunc(bump)
+	app.OnRecordUpdate(collections...).BindFunc(bump)
+	app.OnRecordDelete(collections...).BindFunc(bump)
+	app.OnRecordAfterCreateSuccess(collections...).BindFunc(bump)
+	app.OnRecordAfterUpdateSuccess(collections...).BindFunc(bump)
+	app.OnRecordAfterDeleteSuccess(collections...).BindFunc(bump)
 	app.OnRecordAfterCreateError(collections...).BindFunc(failed)
 	app.OnRecordAfterUpdateError(collections...).BindFunc(failed)
 	app.OnRecordAfterDeleteError(collections...).BindFunc(failed)

@@ -1,8 +1,6 @@
 package security
 
 import (
-	"html"
-	"net/mail"
 	"strings"
 	"sync"
 	"time"
@@ -10,8 +8,8 @@ import (
 	"github.com/ccojocar/zxcvbn-go"
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"vigie/hooks/notify"
 	"vigie/internal/schema"
 )
 
@@ -136,14 +134,13 @@ func (s *Service) bindAccountThrottle(app core.App) {
 	})
 }
 
-// Kinds of the in-app notifications of credential changes.
+// Kinds of the notices of credential changes (texts in hooks/notify).
 const (
-	KindPasswordChanged = "security_password_changed"
-	KindEmailChanged    = "security_email_changed"
-	KindTOTPEnabled     = "security_totp_enabled"
-	KindTOTPDisabled    = "security_totp_disabled"
-	// KindTOTPReplayed: a code already used was presented (ASVS 2.8.5).
-	KindTOTPReplayed = "security_totp_replayed"
+	KindPasswordChanged = notify.KindPasswordChanged
+	KindEmailChanged    = notify.KindEmailChanged
+	KindTOTPEnabled     = notify.KindTOTPEnabled
+	KindTOTPDisabled    = notify.KindTOTPDisabled
+	KindTOTPReplayed    = notify.KindTOTPReplayed
 )
 
 // bindCredentialNotices tells users when a factor of their account changes
@@ -182,72 +179,9 @@ func (s *Service) bindCredentialNotices(app core.App) {
 	})
 }
 
-// noticeCredential writes the in-app notification and mails to, after the
-// surrounding transaction commits (at once outside one).
+// noticeCredential tells user, in-app and by email to to, that kind
+// happened now; within a transaction, once it commits.
 func (s *Service) noticeCredential(app core.App, user *core.Record, kind, to string) error {
-	text := credentialTexts[kind][user.GetString("lang") == "en"]
-	when := s.Now().UTC().Format(time.DateTime) + " UTC"
-	subject, body := text[0], strings.ReplaceAll(text[1], "{when}", when)
-	col, err := app.FindCachedCollectionByNameOrId(schema.Notifications)
-	if err != nil {
-		return err
-	}
-	n := core.NewRecord(col)
-	n.Set("user", user.Id)
-	n.Set("kind", kind)
-	n.Set("title", subject)
-	n.Set("body", body)
-	if err := app.Save(n); err != nil {
-		return err
-	}
-	send := func() {
-		meta := app.Settings().Meta
-		msg := &mailer.Message{
-			From: mail.Address{Address: meta.SenderAddress, Name: meta.SenderName},
-			To:   []mail.Address{{Address: to}}, Subject: subject, Text: body,
-			HTML: "<p>" + strings.ReplaceAll(html.EscapeString(body), "\n", "<br>") + "</p>",
-		}
-		if err := app.NewMailClient().Send(msg); err != nil {
-			app.Logger().Error("security: unable to send a credential notice", "kind", kind, "error", err)
-		}
-	}
-	if tx := app.TxInfo(); tx != nil {
-		tx.OnComplete(func(txErr error) error {
-			if txErr == nil {
-				send()
-			}
-			return nil
-		})
-		return nil
-	}
-	send()
-	return nil
-}
-
-const ifNotYou = "\n\nIf it was not you, reset your password from the sign-in page at once and tell your establishment's administrator."
-const siCeNEstPasVous = "\n\nSi ce n'est pas vous, réinitialisez tout de suite votre mot de passe depuis la page de connexion et prévenez l'administrateur de votre établissement."
-
-// credentialTexts holds each notice's subject and body, French (false) and
-// English (true).
-var credentialTexts = map[string]map[bool][2]string{
-	KindPasswordChanged: {
-		false: {"Votre mot de passe Vigie a été modifié", "Le mot de passe de votre compte Vigie a été modifié le {when}." + siCeNEstPasVous},
-		true:  {"Your Vigie password was changed", "The password of your Vigie account was changed on {when}." + ifNotYou},
-	},
-	KindEmailChanged: {
-		false: {"L'adresse de votre compte Vigie a été modifiée", "L'adresse email de votre compte Vigie a été remplacée le {when} ; ce message part vers l'ancienne adresse." + siCeNEstPasVous},
-		true:  {"The address of your Vigie account was changed", "The email address of your Vigie account was replaced on {when}; this message goes to the old address." + ifNotYou},
-	},
-	KindTOTPEnabled: {
-		false: {"Double authentification activée", "La double authentification de votre compte Vigie a été activée le {when} ; vos autres sessions ont été fermées." + siCeNEstPasVous},
-		true:  {"Two-factor authentication turned on", "Two-factor authentication was turned on for your Vigie account on {when}; your other sessions were signed out." + ifNotYou},
-	},
-	KindTOTPReplayed: {
-		false: {"Un code de double authentification déjà utilisé a été présenté", "Le {when}, quelqu'un a tenté de se connecter à votre compte Vigie avec votre mot de passe et un code de double authentification déjà utilisé ; la connexion a été refusée. Votre mot de passe et un de vos codes ont pu être vus." + siCeNEstPasVous},
-		true:  {"A two-factor code already used was presented", "On {when}, someone tried to sign in to your Vigie account with your password and a two-factor code that had already been used; the sign-in was refused. Your password and one of your codes may have been seen." + ifNotYou},
-	},
-	KindTOTPDisabled: {
-		false: {"Double authentification désactivée", "La double authentification de votre compte Vigie a été désactivée le {when}." + siCeNEstPasVous},
-		true:  {"Two-factor authentication turned off", "Two-factor authentication was turned off for your Vigie account on {when}." + ifNotYou},
-	},
+	return notify.UserAt(app, user, to, notify.Message{Kind: kind,
+		Vars: map[string]string{"when": s.Now().UTC().Format(time.DateTime) + " UTC"}})
 }

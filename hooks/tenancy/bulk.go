@@ -1,7 +1,6 @@
 package tenancy
 
 import (
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
@@ -137,29 +136,11 @@ func (b *Batch) customer(id string) (*customerSide, error) {
 	if side, ok := b.customers[id]; ok {
 		return side, nil
 	}
-	est, err := b.app.FindRecordById(schema.Establishments, id)
+	members, err := membersOf(b.app, id)
 	if err != nil {
 		return nil, err
 	}
-	memberships, err := b.app.FindAllRecords(schema.Memberships, dbx.HashExp{"establishment": id})
-	if err != nil {
-		return nil, err
-	}
-	userIDs := make([]string, len(memberships))
-	for i, m := range memberships {
-		userIDs[i] = m.GetString("user")
-	}
-	users, err := b.app.FindRecordsByIds(schema.Users, userIDs)
-	if err != nil {
-		return nil, err
-	}
-	userByID := byID(users)
-	side := &customerSide{}
-	for _, m := range memberships {
-		if u := userByID[m.GetString("user")]; u != nil {
-			side.members = append(side.members, Member{Membership: m, Establishment: est, User: u})
-		}
-	}
+	side := &customerSide{members: members}
 	// A new supplier is named by no requirement and addressed nothing yet:
 	// the customer's requirements for all its suppliers are what it collects.
 	collected, err := CollectedTypes(b.app, id, "")

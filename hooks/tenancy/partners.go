@@ -30,34 +30,51 @@ func SyncRelationshipGrants(app core.App, rel *core.Record) error {
 	if rel.GetString("status") != schema.RelationshipActive {
 		return nil
 	}
-	members, err := app.FindAllRecords(schema.Memberships, dbx.In("establishment", rel.GetString("customer"), rel.GetString("supplier")))
+	members, err := membersOf(app, rel.GetString("customer"), rel.GetString("supplier"))
 	if err != nil {
 		return err
 	}
-	ests, err := app.FindRecordsByIds(schema.Establishments, []string{rel.GetString("customer"), rel.GetString("supplier")})
-	if err != nil {
-		return err
-	}
-	userIDs := make([]string, len(members))
-	for i, m := range members {
-		userIDs[i] = m.GetString("user")
-	}
-	users, err := app.FindRecordsByIds(schema.Users, userIDs)
-	if err != nil {
-		return err
-	}
-	estByID, userByID := byID(ests), byID(users)
 	docs := &relationshipDocs{}
 	for _, m := range members {
-		est, user := estByID[m.GetString("establishment")], userByID[m.GetString("user")]
-		if est == nil || user == nil {
-			continue
-		}
-		if err := grantPartner(app, direct{app}, m, est, user, rel, docs); err != nil {
+		if err := grantPartner(app, direct{app}, m.Membership, m.Establishment, m.User, rel, docs); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// membersOf loads the memberships of establishments with their
+// establishment and user, in three queries.
+func membersOf(app core.App, establishments ...string) ([]Member, error) {
+	ids := make([]any, len(establishments))
+	for i, id := range establishments {
+		ids[i] = id
+	}
+	memberships, err := app.FindAllRecords(schema.Memberships, dbx.In("establishment", ids...))
+	if err != nil {
+		return nil, err
+	}
+	ests, err := app.FindRecordsByIds(schema.Establishments, establishments)
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]string, len(memberships))
+	for i, m := range memberships {
+		userIDs[i] = m.GetString("user")
+	}
+	users, err := app.FindRecordsByIds(schema.Users, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	estByID, userByID := byID(ests), byID(users)
+	out := make([]Member, 0, len(memberships))
+	for _, m := range memberships {
+		est, user := estByID[m.GetString("establishment")], userByID[m.GetString("user")]
+		if est != nil && user != nil {
+			out = append(out, Member{Membership: m, Establishment: est, User: user})
+		}
+	}
+	return out, nil
 }
 
 func byID(records []*core.Record) map[string]*core.Record {
