@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/internal/authcache"
 	"vigie/internal/config"
 	"vigie/internal/secretbox"
 )
@@ -26,6 +27,7 @@ type Service struct {
 	boxErr  error
 
 	locks versioned[[]string] // requireTOTP's answers per user (see bindLockCache)
+	auth  authcache.Cache     // the records tokens resolved to
 }
 
 // challengeTTL is how long a password-verified sign-in waits for its code.
@@ -47,6 +49,14 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s.bindLockCache(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.App = se.App
+		auths, err := se.App.FindAllCollections(core.CollectionTypeAuth)
+		if err != nil {
+			return err
+		}
+		for _, c := range auths {
+			authcache.Watch(c.Name)
+		}
+		se.Router.Bind(s.auth.Middleware())
 		se.Router.BindFunc(s.requireTOTP)
 		se.Router.BindFunc(s.expireSupportGrants)
 		s.bindTOTPRoutes(se)
