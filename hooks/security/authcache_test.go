@@ -3,8 +3,10 @@ package security_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 
+	"vigie/internal/browsertest"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
 )
@@ -138,4 +141,84 @@ func countUserLoads(t *testing.T, app core.App) *atomic.Int64 {
 	}
 	t.Cleanup(func() { db.QueryLogFunc = previous })
 	return &n
+}
+
+// Issue 9: the cache under concurrent requests and writes (run with -race
+// in CI): tokens keep working while other users' rows change, and a token
+// revoked in the middle of the traffic is refused by the very next request.
+func TestAuthCacheUnderConcurrentWrites(t *testing.T) {
+	w := testkit.NewWorld(t)
+	app := w.App
+	base := browsertest.Serve(t, app)
+	client := &http.Client{Timeout: 30 * time.Second}
+	refresh := func(token string) int {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/collections/users/auth-refresh", nil)
+		req.Header.Set("Authorization", token)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	var readers []*core.Record
+	for i := 0; i < 4; i++ {
+		u := testkit.User(t, app, fmt.Sprintf("reader%d@cache.test", i))
+		signedInAgo(t, w, u, 0)
+		readers = append(readers, u)
+	}
+	writer := w.Users[testkit.Admin]
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() { // other rows change all along, raw and through PocketBase
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			exec(t, app, "UPDATE users SET lastLoginAt = {:at} WHERE id = {:id}",
+				dbx.Params{"at": time.Now().UTC().Format("2006-01-02 15:04:05.000Z"), "id": writer.Id})
+			fresh, err := app.FindRecordById(schema.Users, writer.Id)
+			if err == nil {
+				fresh.Set("jobTitle", fmt.Sprint("title ", i))
+				err = app.Save(fresh)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for _, u := range readers {
+		token := testkit.Token(t, u)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				if status := refresh(token); status != 200 {
+					t.Errorf("a valid token got %d", status)
+					return
+				}
+			}
+		}()
+	}
+	revoked := testkit.User(t, app, "revoked@cache.test")
+	signedInAgo(t, w, revoked, 0)
+	token := testkit.Token(t, revoked)
+	if status := refresh(token); status != 200 {
+		t.Fatalf("before the revocation: %d", status)
+	}
+	revoked.RefreshTokenKey()
+	if err := app.UnsafeWithoutHooks().Save(revoked); err != nil {
+		t.Fatal(err)
+	}
+	if status := refresh(token); status != 401 {
+		t.Fatalf("the request right after the revocation got %d, want 401", status)
+	}
+	close(stop)
+	wg.Wait()
 }
