@@ -248,13 +248,13 @@ func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]stri
 	}
 	to := make(map[string][]string, len(rels))
 	var noReferent []any
-	for start := 0; start < len(rels); start += lookupChunk {
+	for chunk := range slices.Chunk(rels, lookupChunk) {
 		var rows []struct {
 			ID        string `db:"id"`
 			Referents string `db:"referents"`
 		}
 		err := en.App.DB().Select("id", "referents").From(schema.Relationships).
-			Where(dbx.In("id", rels[start:min(start+lookupChunk, len(rels))]...)).All(&rows)
+			Where(dbx.In("id", chunk...)).All(&rows)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -272,13 +272,13 @@ func (en *Engine) recipients(items []Item) (map[string][]Item, map[string][]stri
 		}
 	}
 	admins := map[string][]string{}
-	for start := 0; start < len(noReferent); start += lookupChunk {
+	for chunk := range slices.Chunk(noReferent, lookupChunk) {
 		var rows []struct {
 			Establishment string `db:"establishment"`
 			User          string `db:"user"`
 		}
 		err := en.App.DB().Select("establishment", "user").From(schema.Memberships).
-			Where(dbx.HashExp{"profile": "admin"}).AndWhere(dbx.In("establishment", noReferent[start:min(start+lookupChunk, len(noReferent))]...)).
+			Where(dbx.HashExp{"profile": "admin"}).AndWhere(dbx.In("establishment", chunk...)).
 			OrderBy("rowid").All(&rows)
 		if err != nil {
 			return nil, nil, err
@@ -385,8 +385,8 @@ func (n *names) preload(collection string, ids []string) error {
 			missing = append(missing, id)
 		}
 	}
-	for start := 0; start < len(missing); start += lookupChunk {
-		records, err := n.app.FindRecordsByIds(collection, missing[start:min(start+lookupChunk, len(missing))])
+	for chunk := range slices.Chunk(missing, lookupChunk) {
+		records, err := n.app.FindRecordsByIds(collection, chunk)
 		if err != nil {
 			return err
 		}

@@ -103,16 +103,18 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 	if err != nil {
 		return refused()
 	}
-	secretRec, secret, err := s.loadSecret(e.App, user.Id)
-	if err != nil || !s.checkSecondFactor(e.App, secretRec, secret, body.Code, body.RecoveryCode) {
+	secretRec, secret, loadErr := s.loadSecret(e.App, user.Id)
+	if loadErr != nil || !s.checkSecondFactor(e.App, secretRec, secret, body.Code, body.RecoveryCode) {
 		c.Set("failures", c.GetInt("failures")+1)
 		if err := e.App.Save(c); err != nil {
 			return err
 		}
 		// A right code already used means someone holds the password and
 		// saw a code (ASVS 2.8.5): the holder is told, not only the log.
-		_, replayed := totp.Verify(secret, body.Code, s.Now(), -1)
-		replayed = replayed && err == nil && body.Code != ""
+		replayed := false
+		if loadErr == nil && body.Code != "" {
+			_, replayed = totp.Verify(secret, body.Code, s.Now(), -1)
+		}
 		entry := audit.FromRequest(e, audit.SignInFailed)
 		entry.Actor, entry.ActorEmail = user.Id, user.Email()
 		entry.Data = map[string]any{"method": authMethodTOTP, "failures": c.GetInt("failures"), "replayed": replayed}
