@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 
+	"vigie/internal/authcache"
 	"vigie/internal/browsertest"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
@@ -27,6 +28,7 @@ func TestAuthCacheAnswersRepeatedTokens(t *testing.T) {
 	user := w.Users[testkit.Processing]
 	signedInAgo(t, w, user, 0)
 	token := testkit.Token(t, user)
+	settle()
 	loads := countUserLoads(t, w.App)
 	probe := func() int64 {
 		before := loads.Load()
@@ -39,6 +41,44 @@ func TestAuthCacheAnswersRepeatedTokens(t *testing.T) {
 	if again := probe(); again != 0 {
 		t.Fatalf("the same token loaded its user %d more times", again)
 	}
+}
+
+// Issue 9: a cached token opens nothing beyond itself: the same claims under
+// another signature, the user's other kinds of token, and the token itself
+// once expired are refused as without the cache.
+func TestAuthCacheRefusesWhatTheTokenDoesNotProve(t *testing.T) {
+	w := testkit.NewWorld(t)
+	user := w.Users[testkit.Processing]
+	signedInAgo(t, w, user, 0)
+	refresh := func(token string, status int) {
+		call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", token, "", status)
+	}
+	token := testkit.Token(t, user)
+	refresh(token, 200) // cached from here on
+	parts := strings.Split(token, ".")
+	sig := []byte(parts[2])
+	sig[len(sig)/2] ^= 1
+	refresh(parts[0]+"."+parts[1]+"."+string(sig), 401)
+	fileToken, err := user.NewFileToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	refresh(fileToken, 401)
+	refresh(token, 200)
+
+	// A static token cannot be refreshed: a route that only needs a
+	// signed-in caller tells whether it still authenticates.
+	states := func(token string, status int) {
+		call(t, w, http.MethodGet, "/api/vigie/locks?collection=relationships&ids=none", token, "", status)
+	}
+	short, err := user.NewStaticAuthToken(time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	states(short, 200)
+	time.Sleep(2100 * time.Millisecond) // expiry has a one-second grain
+	states(short, 401)
 }
 
 // Issue 9: whatever path a write takes (PocketBase's hooks or not, raw SQL,
@@ -98,6 +138,7 @@ func TestAuthCacheSeesEveryWrite(t *testing.T) {
 			user := testkit.User(t, app, emailFor(c.name))
 			signedInAgo(t, w, user, 0)
 			token := testkit.Token(t, user)
+			settle()
 			call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", token, "", 200)
 			call(t, w, http.MethodPost, "/api/collections/users/auth-refresh", token, "", 200) // from the cache
 			c.write(t, user)
@@ -116,6 +157,11 @@ func emailFor(name string) string {
 	}, strings.ToLower(name))
 	return local + "@cache.test"
 }
+
+// settle waits for the bumps that follow earlier commits (signedInAgo's
+// among them), so that the next request caches for good and a later 401
+// can only come from what the test does next.
+func settle() { time.Sleep(authcache.SettleDelay + 50*time.Millisecond) }
 
 func exec(t *testing.T, app core.App, query string, params dbx.Params) {
 	t.Helper()

@@ -25,10 +25,10 @@ var generation atomic.Uint64
 // watched holds the table names whose writes bump generation.
 var watched sync.Map // string -> struct{}
 
-// settleDelay re-bumps generation after a commit: the commit hook runs just
+// SettleDelay re-bumps generation after a commit: the commit hook runs just
 // before the commit becomes visible to other connections, so a reader
 // starting in between could read the old row under the new generation.
-const settleDelay = 100 * time.Millisecond
+const SettleDelay = 100 * time.Millisecond
 
 func init() {
 	Watch("_collections")
@@ -54,7 +54,7 @@ func init() {
 			if touched {
 				touched = false
 				generation.Add(1)
-				time.AfterFunc(settleDelay, func() { generation.Add(1) })
+				time.AfterFunc(SettleDelay, func() { generation.Add(1) })
 			}
 			return 0
 		})
