@@ -71,13 +71,15 @@ func TestAuthCacheRefusesWhatTheTokenDoesNotProve(t *testing.T) {
 	states := func(token string, status int) {
 		call(t, w, http.MethodGet, "/api/vigie/locks?collection=relationships&ids=none", token, "", status)
 	}
-	short, err := user.NewStaticAuthToken(time.Second)
+	// exp is in whole seconds: the token lives between 2 and 3 s, room for
+	// the first request on a loaded machine.
+	short, err := user.NewStaticAuthToken(3 * time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	settle()
 	states(short, 200)
-	time.Sleep(2100 * time.Millisecond) // expiry has a one-second grain
+	time.Sleep(3100 * time.Millisecond)
 	states(short, 401)
 }
 
