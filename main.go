@@ -13,11 +13,12 @@ import (
 	"vigie/cmd"
 	"vigie/hooks"
 	"vigie/internal/config"
+	"vigie/internal/stmtcache"
 	_ "vigie/pb_migrations"
 )
 
 func main() {
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: stmtcache.Connect})
 
 	cfg, err := config.FromEnvironment()
 	if err != nil {

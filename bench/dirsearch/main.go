@@ -15,13 +15,14 @@ import (
 
 	"vigie/bench/internal/budget"
 	"vigie/hooks/network"
+	"vigie/internal/stmtcache"
 )
 
 func main() {
 	dir := flag.String("dir", "pb_data", "data dir holding the imported directory")
 	n := flag.Int("n", 2000, "number of searches")
 	flag.Parse()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	if err := app.Bootstrap(); err != nil {
 		log.Fatal(err)
 	}

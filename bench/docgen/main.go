@@ -42,6 +42,7 @@ import (
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/siret"
+	"vigie/internal/stmtcache"
 	_ "vigie/pb_migrations"
 )
 
@@ -54,7 +55,7 @@ func main() {
 	files := flag.Bool("files", true, "store a file for every document")
 	flag.Parse()
 	start := time.Now()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	must(app.Bootstrap())
 	must(app.RunAllMigrations())
 	var existing int

@@ -25,6 +25,7 @@ import (
 	"vigie/hooks"
 	"vigie/internal/config"
 	"vigie/internal/handler"
+	"vigie/internal/stmtcache"
 )
 
 func main() {
@@ -32,7 +33,7 @@ func main() {
 	n := flag.Int("n", 300, "requests per query and side")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the user side's first-page requests here")
 	flag.Parse()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	must(app.Bootstrap())
 	cfg := config.Default()
 	hooks.Register(app, &cfg)

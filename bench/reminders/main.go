@@ -22,6 +22,7 @@ import (
 	"vigie/bench/internal/budget"
 	"vigie/hooks/reminders"
 	"vigie/internal/config"
+	"vigie/internal/stmtcache"
 	_ "vigie/pb_migrations"
 )
 
@@ -41,7 +42,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	if err := app.Bootstrap(); err != nil {
 		log.Fatal(err)
 	}

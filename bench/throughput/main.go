@@ -26,6 +26,7 @@ import (
 	"vigie/hooks"
 	"vigie/internal/config"
 	"vigie/internal/handler"
+	"vigie/internal/stmtcache"
 	_ "vigie/pb_migrations"
 )
 
@@ -38,7 +39,7 @@ func main() {
 	profile := flag.String("cpuprofile", "", "profile the server during one authenticated round, then stop")
 	profilePublic := flag.Bool("profile-public", false, "with -cpuprofile, profile a public round instead (the baseline to diff against)")
 	flag.Parse()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	must(app.Bootstrap())
 	must(app.RunAllMigrations())
 	cfg := config.Default()

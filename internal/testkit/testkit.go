@@ -17,6 +17,7 @@ import (
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/siret"
+	"vigie/internal/stmtcache"
 	_ "vigie/pb_migrations"
 )
 
@@ -41,7 +42,9 @@ func NewApp(t testing.TB) *tests.TestApp {
 // NewAppWith is NewApp with chosen settings.
 func NewAppWith(t testing.TB, cfg *config.Config) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{
+		DataDir: t.TempDir(), EncryptionEnv: "pb_test_env", DBConnect: stmtcache.Connect,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

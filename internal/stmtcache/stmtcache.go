@@ -1,0 +1,210 @@
+// Package stmtcache opens PocketBase's SQLite databases with prepared
+// statements kept between queries. PocketBase sends every query as text, and
+// the pure-Go SQLite compiles each one again: for the documents list that
+// compilation costs more than running it (README, "Decisions"). Each
+// connection keeps its most recent SELECT statements by text; dbx turns
+// named parameters into "?", so the text repeats whatever the values.
+package stmtcache
+
+import (
+	"container/list"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver wrapped here
+)
+
+// PerConnection bounds the statements one connection keeps.
+const PerConnection = 64
+
+// pragmas are core.DefaultDBConnect's, in its order (busy_timeout first, so
+// the connection waits for a lock before switching to WAL).
+const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
+	"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+
+// Connect is a core.DBConnectFunc: core.DefaultDBConnect's database, with
+// statement reuse.
+func Connect(dbPath string) (*dbx.DB, error) {
+	base, err := sql.Open("sqlite", "")
+	if err != nil {
+		return nil, err
+	}
+	drv := base.Driver() // the registered driver, whose connection hooks apply
+	base.Close()
+	db := sql.OpenDB(&connector{dsn: dbPath + pragmas, driver: drv})
+	return dbx.NewFromDB(db, "sqlite"), nil
+}
+
+type connector struct {
+	dsn    string
+	driver driver.Driver
+}
+
+func (c *connector) Connect(context.Context) (driver.Conn, error) {
+	inner, err := c.driver.Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	return newConn(inner)
+}
+
+func (c *connector) Driver() driver.Driver { return c.driver }
+
+// sqliteConn is what database/sql uses of modernc's connection.
+type sqliteConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+}
+
+func newConn(inner driver.Conn) (driver.Conn, error) {
+	c, ok := inner.(sqliteConn)
+	if !ok {
+		inner.Close()
+		return nil, errors.New("stmtcache: the sqlite driver's connection lacks a context method")
+	}
+	return &conn{sqliteConn: c, byText: map[string]*list.Element{}, recent: list.New()}, nil
+}
+
+// conn is one SQLite connection and its statements; database/sql never uses
+// a connection from two goroutines at once, so it needs no lock.
+type conn struct {
+	sqliteConn
+	byText map[string]*list.Element // of *cached
+	recent *list.List               // most recently used first
+}
+
+type cached struct {
+	text string
+	stmt driver.StmtQueryContext
+	// busy while its rows are open: a second query with the same text on
+	// the same connection (rows read inside a loop over other rows, in a
+	// transaction) gets a statement of its own.
+	busy bool
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if !cacheable(query) {
+		return c.sqliteConn.QueryContext(ctx, query, args)
+	}
+	if el, ok := c.byText[query]; ok {
+		entry := el.Value.(*cached)
+		if entry.busy {
+			return c.sqliteConn.QueryContext(ctx, query, args)
+		}
+		c.recent.MoveToFront(el)
+		return entry.query(ctx, args)
+	}
+	stmt, err := c.sqliteConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	q, ok := stmt.(driver.StmtQueryContext)
+	if !ok {
+		stmt.Close()
+		return c.sqliteConn.QueryContext(ctx, query, args)
+	}
+	entry := &cached{text: query, stmt: q}
+	c.byText[query] = c.recent.PushFront(entry)
+	c.evict()
+	return entry.query(ctx, args)
+}
+
+func (e *cached) query(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	rows, err := e.stmt.QueryContext(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	e.busy = true
+	return &releasingRows{Rows: rows, entry: e}, nil
+}
+
+// evict closes the least recently used statements beyond the bound, busy
+// ones excepted (they are closed when a later eviction finds them idle).
+func (c *conn) evict() {
+	for el := c.recent.Back(); el != nil && c.recent.Len() > PerConnection; {
+		prev := el.Prev()
+		if entry := el.Value.(*cached); !entry.busy {
+			c.recent.Remove(el)
+			delete(c.byText, entry.text)
+			entry.stmt.(driver.Stmt).Close()
+		}
+		el = prev
+	}
+}
+
+func (c *conn) Close() error {
+	for el := c.recent.Front(); el != nil; el = el.Next() {
+		el.Value.(*cached).stmt.(driver.Stmt).Close()
+	}
+	c.recent.Init()
+	clear(c.byText)
+	return c.sqliteConn.Close()
+}
+
+// cacheable keeps reads only. A text holding several statements is safe
+// too: modernc's statement then compiles them in turn on each run.
+func cacheable(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
+}
+
+// releasingRows frees its statement for the next query when closed.
+type releasingRows struct {
+	driver.Rows
+	entry *cached
+}
+
+func (r *releasingRows) Close() error {
+	err := r.Rows.Close()
+	r.entry.busy = false
+	return err
+}
+
+// The column-type methods are modernc's, forwarded so that database/sql
+// answers ColumnTypes as it does without the cache.
+
+func (r *releasingRows) ColumnTypeDatabaseTypeName(i int) string {
+	if t, ok := r.Rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		return t.ColumnTypeDatabaseTypeName(i)
+	}
+	return ""
+}
+
+func (r *releasingRows) ColumnTypeScanType(i int) reflect.Type {
+	if t, ok := r.Rows.(driver.RowsColumnTypeScanType); ok {
+		return t.ColumnTypeScanType(i)
+	}
+	return reflect.TypeFor[any]()
+}
+
+func (r *releasingRows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	if t, is := r.Rows.(driver.RowsColumnTypeNullable); is {
+		return t.ColumnTypeNullable(i)
+	}
+	return false, false
+}
+
+func (r *releasingRows) ColumnTypeLength(i int) (int64, bool) {
+	if t, ok := r.Rows.(driver.RowsColumnTypeLength); ok {
+		return t.ColumnTypeLength(i)
+	}
+	return 0, false
+}
+
+func (r *releasingRows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	if t, is := r.Rows.(driver.RowsColumnTypePrecisionScale); is {
+		return t.ColumnTypePrecisionScale(i)
+	}
+	return 0, 0, false
+}
