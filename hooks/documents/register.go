@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/internal/config"
+	"vigie/internal/ratelimit"
 	"vigie/internal/schema"
 )
 
@@ -21,11 +22,13 @@ type Service struct {
 	App core.App
 	Cfg *config.Config
 	Now func() time.Time
+
+	limits *ratelimit.Limiter // the documents list's rate limits (list.go)
 }
 
 // Register binds the documents hooks, routes and status sweep.
 func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
-	s := &Service{App: app, Cfg: cfg, Now: now}
+	s := &Service{App: app, Cfg: cfg, Now: now, limits: ratelimit.New()}
 	app.OnRecordCreate(schema.Documents).BindFunc(s.onCreate)
 	app.OnRecordUpdate(schema.Documents).BindFunc(s.onUpdate)
 	app.OnRecordCreateRequest(schema.Documents).BindFunc(s.checkUpload)
@@ -38,6 +41,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 			return err
 		}
 		s.bindComplianceRoute(se)
+		s.bindListRoute(se)
 		return se.Next()
 	})
 	// Statuses move with the calendar: the housekeeping job (hooks/reminders)

@@ -87,3 +87,25 @@ func (s *Set) Add(keys ...string) {
 
 // Keys returns the keys added.
 func (s *Set) Keys() []string { return s.keys }
+
+// Column is a document column that holds keys, with the prefixes its keys
+// start with: every key of one form lies in a single column, so a user's
+// keys of that form need to be looked up there only.
+type Column struct {
+	Name     string
+	Prefixes []string
+}
+
+// Columns lists the key columns in the order Document.Keys returns them.
+func Columns() []Column {
+	return []Column{
+		{"accessKey", []string{typePrefix, addressedPrefix}},
+		{"supplierKey", []string{supplierPrefix, financialPrefix}},
+		{"ownerKey", []string{ownerPrefix, ownerFinancial}},
+	}
+}
+
+// PrefixEnd bounds the keys starting with prefix: every prefix ends with
+// ':', and any string starting with it sorts below the same with ';' (the
+// next byte) instead.
+func PrefixEnd(prefix string) string { return prefix[:len(prefix)-1] + ";" }
