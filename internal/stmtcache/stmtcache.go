@@ -2,8 +2,9 @@
 // statements kept between queries. PocketBase sends every query as text, and
 // the pure-Go SQLite compiles each one again: for the documents list that
 // compilation costs more than running it (README, "Decisions"). Each
-// connection keeps its most recent SELECT statements by text; dbx turns
-// named parameters into "?", so the text repeats whatever the values.
+// connection keeps its most recent SELECT statements by text, from their
+// second run; dbx turns named parameters into "?", so the text repeats
+// whatever the values.
 package stmtcache
 
 import (
@@ -12,6 +13,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"hash/fnv"
 	"reflect"
 	"strings"
 
@@ -19,8 +21,12 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver wrapped here
 )
 
-// PerConnection bounds the statements one connection keeps.
-const PerConnection = 64
+// PerConnection bounds the statements one connection keeps (the documents
+// list's takes about 32 KB).
+const PerConnection = 32
+
+// seenBound bounds the texts a connection remembers having run once.
+const seenBound = 256
 
 // pragmas are core.DefaultDBConnect's, in its order (busy_timeout first, so
 // the connection waits for a lock before switching to WAL).
@@ -73,7 +79,7 @@ func newConn(inner driver.Conn) (driver.Conn, error) {
 		inner.Close()
 		return nil, errors.New("stmtcache: the sqlite driver's connection lacks a context method")
 	}
-	return &conn{sqliteConn: c, byText: map[string]*list.Element{}, recent: list.New()}, nil
+	return &conn{sqliteConn: c, byText: map[string]*list.Element{}, recent: list.New(), seen: map[uint64]bool{}}, nil
 }
 
 // conn is one SQLite connection and its statements; database/sql never uses
@@ -82,6 +88,10 @@ type conn struct {
 	sqliteConn
 	byText map[string]*list.Element // of *cached
 	recent *list.List               // most recently used first
+	// seen holds hashes of texts run once and not kept: a statement is
+	// kept from its second run, so that texts that never repeat (PocketBase
+	// names some joins at random) do not push out those that do.
+	seen map[uint64]bool
 }
 
 type cached struct {
@@ -105,6 +115,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		c.recent.MoveToFront(el)
 		return entry.query(ctx, args)
 	}
+	if !c.secondRun(query) {
+		return c.sqliteConn.QueryContext(ctx, query, args)
+	}
 	stmt, err := c.sqliteConn.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
@@ -118,6 +131,22 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	c.byText[query] = c.recent.PushFront(entry)
 	c.evict()
 	return entry.query(ctx, args)
+}
+
+// secondRun tells whether query ran before on c, remembering it otherwise.
+func (c *conn) secondRun(query string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(query))
+	sum := h.Sum64()
+	if c.seen[sum] {
+		delete(c.seen, sum)
+		return true
+	}
+	if len(c.seen) >= seenBound {
+		clear(c.seen)
+	}
+	c.seen[sum] = true
+	return false
 }
 
 func (e *cached) query(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
@@ -143,9 +172,14 @@ func (c *conn) evict() {
 	}
 }
 
+// Close finalizes the kept statements but a busy one: database/sql closes
+// no connection with open rows, and were it to, finalizing the statement
+// under them would turn their Close into a use after free.
 func (c *conn) Close() error {
 	for el := c.recent.Front(); el != nil; el = el.Next() {
-		el.Value.(*cached).stmt.(driver.Stmt).Close()
+		if entry := el.Value.(*cached); !entry.busy {
+			entry.stmt.(driver.Stmt).Close()
+		}
 	}
 	c.recent.Init()
 	clear(c.byText)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -73,8 +74,8 @@ func readNames(t *testing.T, rows *sql.Rows, err error) []string {
 	return got
 }
 
-// A SELECT is compiled once per connection, and each run binds its own
-// values; writes are not kept.
+// A SELECT is kept from its second run on a connection, and each run binds
+// its own values; writes are not kept.
 func TestKeepsSelectsPerConnection(t *testing.T) {
 	db := open(t)
 	names := namesOf(t)
@@ -91,6 +92,10 @@ func TestKeepsSelectsPerConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 		names(c.QueryContext(ctx, "  select name from t where id = 4"))
+		if got := cache(); !slices.Equal(got, []string{q}) {
+			t.Fatalf("kept after one run: %q", got)
+		}
+		names(c.QueryContext(ctx, "  select name from t where id = 4"))
 		if got := cache(); !slices.Equal(got, []string{"  select name from t where id = 4", q}) {
 			t.Fatalf("kept %q", got)
 		}
@@ -105,12 +110,14 @@ func TestKeepsSelectsPerConnection(t *testing.T) {
 func TestSameTextWhileRowsOpen(t *testing.T) {
 	db := open(t)
 	names := namesOf(t)
+	db.DB().SetMaxOpenConns(1)
+	const q = "SELECT name FROM t WHERE id >= ? ORDER BY id"
+	names(db.DB().Query(q, 0)) // seen once: the next run keeps it
 	tx, err := db.DB().Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	const q = "SELECT name FROM t WHERE id >= ? ORDER BY id"
 	outer, err := tx.Query(q, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +151,7 @@ func TestSeesSchemaChanges(t *testing.T) {
 			return cs
 		}
 		cols()
+		cols()
 		if _, err := c.ExecContext(ctx, "ALTER TABLE t ADD COLUMN extra TEXT"); err != nil {
 			t.Fatal(err)
 		}
@@ -160,9 +168,11 @@ func TestBoundsStatements(t *testing.T) {
 	ctx := context.Background()
 	onOneConn(t, db, func(c *sql.Conn, cache func() []string) {
 		for i := range PerConnection + 10 {
-			q := fmt.Sprintf("SELECT name FROM t WHERE id = %d", i%5)
-			if got := names(c.QueryContext(ctx, q+fmt.Sprintf(" AND %d = %d", i, i))); !slices.Equal(got, []string{fmt.Sprint("n", i%5)}) {
-				t.Fatalf("query %d: %v", i, got)
+			q := fmt.Sprintf("SELECT name FROM t WHERE id = %d AND %d = %d", i%5, i, i)
+			for range 2 {
+				if got := names(c.QueryContext(ctx, q)); !slices.Equal(got, []string{fmt.Sprint("n", i%5)}) {
+					t.Fatalf("query %d: %v", i, got)
+				}
 			}
 		}
 		kept := cache()
@@ -170,4 +180,53 @@ func TestBoundsStatements(t *testing.T) {
 			t.Fatalf("kept %d, newest %q", len(kept), kept[0])
 		}
 	})
+}
+
+// Many goroutines through the pool, some cancelled mid-read, then every
+// kept statement still answers right (run with -race in CI).
+func TestConcurrentQueries(t *testing.T) {
+	db := open(t)
+	db.DB().SetMaxOpenConns(4)
+	const q = "SELECT name FROM t WHERE id >= ? ORDER BY id"
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				ctx, cancel := context.WithCancel(context.Background())
+				rows, err := db.DB().QueryContext(ctx, q, i%5)
+				if err != nil {
+					cancel()
+					errs <- err
+					return
+				}
+				var got []string
+				for rows.Next() {
+					var s string
+					rows.Scan(&s)
+					got = append(got, s)
+					if (g+i)%7 == 0 {
+						cancel() // database/sql closes the rows under the reader
+					}
+				}
+				rows.Close()
+				cancel()
+				if (g+i)%7 != 0 && len(got) != 5-i%5 {
+					errs <- fmt.Errorf("goroutine %d run %d: %v", g, i, got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	names := namesOf(t)
+	if got := names(db.DB().Query(q, 3)); !slices.Equal(got, []string{"n3", "n4"}) {
+		t.Fatalf("after the load: %v", got)
+	}
 }
