@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/search"
 
@@ -19,19 +20,38 @@ import (
 )
 
 // The documents list is PocketBase's records list, served by Vigie on the
-// same path with the same parameters, limits, hooks and answers, for one
+// same route with the same parameters, limits, hooks and answers, for one
 // reason: the access rule. Compiled by PocketBase, it costs more than SPEC's
 // budget allows against a public list (issue 9). Here the documents come
 // from a view shaped for SQLite (internal/audience, view.go) filtered on the
 // caller; its meaning is the rule's (TestDocumentsListMatchesRule compares
-// both handlers on every profile and kind of parameter). PocketBase's own
-// handler still answers on the collection's id, and this one compiles the
-// rule as PocketBase does when it is not the migrations' (edited in the
+// both handlers on every profile and kind of parameter). This one compiles
+// the rule as PocketBase does when it is not the migrations' (edited in the
 // dashboard) or for a sort on @rowid.
-func (s *Service) bindListRoute(se *core.ServeEvent) {
-	se.Router.GET("/api/collections/"+schema.Documents+"/records", s.list).
-		Unbind(apis.DefaultRateLimitMiddlewareId) // counted per collection below, as PocketBase does
+func (s *Service) bindList(se *core.ServeEvent) {
+	se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+		Id: "vigieDocumentsList",
+		// After authentication and Vigie's session checks (priority 0).
+		Priority: 1000,
+		Func: func(e *core.RequestEvent) error {
+			// By collection, not by path: the id, or the name in another
+			// case, names the same collection and must not reach the
+			// compiled rule, nor a rate-limit bucket of its own.
+			if e.Request.Pattern != recordsListPattern {
+				return e.Next()
+			}
+			collection, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection"))
+			if err != nil || collection.Name != schema.Documents {
+				return e.Next()
+			}
+			return s.list(e, collection)
+		},
+	})
 }
+
+// recordsListPattern is PocketBase's records list route, whose rate limiter
+// PocketBase unbinds and runs inside the handler (so does s.list).
+const recordsListPattern = "GET /api/collections/{collection}/records"
 
 // SeenRule is the documents list and view rule the migrations set: a
 // document is seen by a user holding one of its three keys.
@@ -40,11 +60,7 @@ const SeenRule = `@collection.document_access:a.user ?= @request.auth.id && (` +
 	`@collection.document_access:a.key ?= supplierKey || ` +
 	`@collection.document_access:a.key ?= ownerKey)`
 
-func (s *Service) list(e *core.RequestEvent) error {
-	collection, err := e.App.FindCachedCollectionByNameOrId(schema.Documents)
-	if err != nil {
-		return e.NotFoundError("Missing collection context.", err)
-	}
+func (s *Service) list(e *core.RequestEvent, collection *core.Collection) error {
 	if err := s.limits.CheckCollection(e, collection, "list"); err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package documents_test
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,12 +10,16 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/documents"
+	"vigie/internal/audience"
 	"vigie/internal/handler"
 	"vigie/internal/profiles"
 	"vigie/internal/testkit"
@@ -36,12 +42,26 @@ func withBoth(t *testing.T, w *docWorld) {
 	w.Memberships[Both] = testkit.Member(t, w.App, w.Users[Both], w.Home, profiles.Processing)
 }
 
+// pocketBase is PocketBase's own router over app, without Vigie's routes
+// and middlewares: the reference the documents list is compared with.
+func pocketBase(t *testing.T, app core.App) http.Handler {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := r.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
 // The documents list is served by Vigie (list.go) in place of PocketBase's
-// handler, which still answers on the collection's id: for every actor and
-// every kind of parameter, both answer the same status and body (N5, T3,
-// T4, T7 through the rule; D3's hidden keys; PocketBase's filter, sort,
-// paging, totals, expand, fields and errors). Unsorted pages are compared
-// as sets: neither order is specified.
+// handler: for every actor and every kind of parameter, both answer the
+// same status and body (N5, T3, T4, T7 through the rule; D3's hidden keys;
+// PocketBase's filter, sort, paging, totals, expand, fields and errors).
+// Unsorted pages are compared as sets: neither order is specified.
 func TestDocumentsListMatchesRule(t *testing.T) {
 	w := newDocWorld(t)
 	withBoth(t, w)
@@ -50,6 +70,7 @@ func TestDocumentsListMatchesRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reference := pocketBase(t, w.App)
 	docs, err := w.App.FindCollectionByNameOrId("documents")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +103,7 @@ func TestDocumentsListMatchesRule(t *testing.T) {
 		headers := w.Headers(t, a)
 		for _, q := range queries {
 			ours := call(t, h, headers, "/api/collections/documents/records?"+q.query)
-			theirs := call(t, h, headers, "/api/collections/"+docs.Id+"/records?"+q.query)
+			theirs := call(t, reference, headers, "/api/collections/documents/records?"+q.query)
 			if q.unsorted {
 				ours.sortItems()
 				theirs.sortItems()
@@ -159,10 +180,10 @@ func (a answer) sortItems() {
 	})
 }
 
-// The list keeps PocketBase's rate limits (S7's limiter, turned on): a rule
-// on "documents:list" or "*:list" counts per client for the audience it
-// names, as on PocketBase's own handler; superusers are not counted.
-func TestDocumentsListRateLimits(t *testing.T) {
+// Every way of naming the collection reaches Vigie's list, which reads the
+// view: the id, or the name in another case, would otherwise take the
+// compiled rule (and a rate-limit bucket of its own).
+func TestDocumentsListReadsTheView(t *testing.T) {
 	w := newDocWorld(t)
 	h, err := handler.New(w.App)
 	if err != nil {
@@ -172,39 +193,79 @@ func TestDocumentsListRateLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	db, ok := w.App.ConcurrentDB().(*dbx.DB)
+	if !ok {
+		t.Fatalf("unexpected database type %T", w.App.ConcurrentDB())
+	}
+	var viewReads atomic.Int64
+	db.QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
+		if strings.Contains(query, "FROM `"+audience.View+"` `documents`") {
+			viewReads.Add(1)
+		}
+	}
+	t.Cleanup(func() { db.QueryLogFunc = nil })
+	for _, name := range []string{"documents", docs.Id, "Documents", "DOCUMENTS"} {
+		before := viewReads.Load()
+		if got := call(t, h, w.Headers(t, CustomerAdmin), "/api/collections/"+name+"/records").status; got != 200 {
+			t.Errorf("%s: status %d", name, got)
+		}
+		if viewReads.Load() == before {
+			t.Errorf("%s: answered without the view", name)
+		}
+	}
+}
+
+// The list keeps PocketBase's rate limits (S7's limiter, turned on): a rule
+// on "documents:list", "*:list" or the path counts per client for the
+// audience it names, in one bucket whatever name or id the path uses, as on
+// PocketBase's own handler; superusers are not counted.
+func TestDocumentsListRateLimits(t *testing.T) {
+	w := newDocWorld(t)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handlers := map[string]http.Handler{"Vigie": h, "PocketBase": pocketBase(t, w.App)}
+	docs, err := w.App.FindCollectionByNameOrId("documents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName, byID := "/api/collections/documents/records", "/api/collections/"+docs.Id+"/records"
 	testkit.RateLimited(w.App)
-	paths := map[string]string{"Vigie": "/api/collections/documents/records", "PocketBase": "/api/collections/" + docs.Id + "/records"}
 	cases := []struct {
 		rule  core.RateLimitRule
 		actor testkit.Actor
+		paths []string
 		want  []int
 	}{
-		{core.RateLimitRule{Label: "documents:list", MaxRequests: 2, Duration: 60}, testkit.Admin, []int{200, 200, 429, 429}},
-		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60}, CustomerAdmin, []int{200, 429}},
-		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60, Audience: core.RateLimitRuleAudienceAuth}, testkit.Guest, []int{200, 200, 200}},
-		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60, Audience: core.RateLimitRuleAudienceGuest}, testkit.Guest, []int{200, 429}},
-		{core.RateLimitRule{Label: "documents:list", MaxRequests: 1, Duration: 60}, testkit.Operator, []int{200, 200, 200}},
-		{core.RateLimitRule{Label: "GET path", MaxRequests: 1, Duration: 60}, Customer2Admin, []int{200, 429}},
+		{core.RateLimitRule{Label: "documents:list", MaxRequests: 2, Duration: 60}, testkit.Admin,
+			[]string{byName, byID, byName, byID}, []int{200, 200, 429, 429}},
+		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60}, CustomerAdmin,
+			[]string{byID, byName}, []int{200, 429}},
+		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60, Audience: core.RateLimitRuleAudienceAuth}, testkit.Guest,
+			[]string{byName, byName, byName}, []int{200, 200, 200}},
+		{core.RateLimitRule{Label: "*:list", MaxRequests: 1, Duration: 60, Audience: core.RateLimitRuleAudienceGuest}, testkit.Guest,
+			[]string{byName, byName}, []int{200, 429}},
+		{core.RateLimitRule{Label: "documents:list", MaxRequests: 1, Duration: 60}, testkit.Operator,
+			[]string{byName, byName, byName}, []int{200, 200, 200}},
+		{core.RateLimitRule{Label: "GET " + byName, MaxRequests: 1, Duration: 60}, Customer2Admin,
+			[]string{byName, byName}, []int{200, 429}},
 	}
 	for _, c := range cases {
-		for side, path := range paths {
+		for side, h := range handlers {
 			// Saved settings reset PocketBase's windows; ours start afresh
-			// with a changed rule.
-			rule := c.rule
-			if rule.Label == "GET path" {
-				rule.Label = "GET " + path
-			}
+			// with a changed rule, and the rules differ case to case.
 			settings := w.App.Settings()
-			settings.RateLimits.Rules = []core.RateLimitRule{rule}
+			settings.RateLimits.Rules = []core.RateLimitRule{c.rule}
 			if err := w.App.Save(settings); err != nil {
 				t.Fatal(err)
 			}
 			var got []int
-			for range c.want {
+			for _, path := range c.paths {
 				got = append(got, call(t, h, w.Headers(t, c.actor), path).status)
 			}
 			if !slices.Equal(got, c.want) {
-				t.Errorf("%s, %s as %s: %v, want %v", side, rule.Label, c.actor, got, c.want)
+				t.Errorf("%s, %s as %s: %v, want %v", side, c.rule.Label, c.actor, got, c.want)
 			}
 		}
 	}

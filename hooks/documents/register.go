@@ -41,7 +41,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 			return err
 		}
 		s.bindComplianceRoute(se)
-		s.bindListRoute(se)
+		s.bindList(se)
 		return se.Next()
 	})
 	// Statuses move with the calendar: the housekeeping job (hooks/reminders)
