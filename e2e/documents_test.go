@@ -55,6 +55,7 @@ func TestUploadDocumentPageD3(t *testing.T) {
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/documents.html"),
 		chromedp.WaitVisible(chromedp.CSS(`#required tr[data-type=kbis][data-status=missing]`)),
+		chromedp.WaitReady(chromedp.CSS(`#upload [name=type] option[value="`+types["kbis"].Id+`"]`)),
 		chromedp.SetValue(chromedp.CSS(`#upload [name=type]`), types["kbis"].Id),
 		chromedp.SetUploadFiles(chromedp.CSS(`#upload [name=file]`), []string{pdf}),
 		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
@@ -117,8 +118,11 @@ func TestComplianceDashboardD5(t *testing.T) {
 		t.Fatalf("summary of missing = %q", got)
 	}
 	// The customer collects one more type from all its suppliers: it shows as missing.
+	// The form's types load apart from the table: wait for the option first.
+	tax := testkit.TypeID(t, w.App, "tax")
 	browsertest.Do(t, ctx,
-		chromedp.SetValue(chromedp.CSS(`#collect [name=type]`), testkit.TypeID(t, w.App, "tax")),
+		chromedp.WaitReady(chromedp.CSS(`#collect [name=type] option[value="`+tax+`"]`)),
+		chromedp.SetValue(chromedp.CSS(`#collect [name=type]`), tax),
 		chromedp.Click(chromedp.CSS(`#collect button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-type=tax][data-status=missing]`)),
 	)
