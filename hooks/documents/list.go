@@ -2,7 +2,6 @@ package documents
 
 import (
 	"crypto/rand"
-	"errors"
 	"math/big"
 	"net/http"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/search"
 
+	"vigie/internal/apierr"
 	"vigie/internal/audience"
 	"vigie/internal/schema"
 )
@@ -66,7 +66,7 @@ func (s *Service) list(e *core.RequestEvent, collection *core.Collection) error 
 	}
 	info, err := e.RequestInfo()
 	if err != nil {
-		return apiError(err, e.BadRequestError("", err))
+		return apierr.Or(err, e.BadRequestError("", err))
 	}
 	superuser := info.HasSuperuserAuth()
 	if collection.ListRule == nil && !superuser {
@@ -110,29 +110,20 @@ func (s *Service) list(e *core.RequestEvent, collection *core.Collection) error 
 	records := []*core.Record{}
 	result, err := provider.ParseAndExec(e.Request.URL.Query().Encode(), &records)
 	if err != nil {
-		return apiError(err, e.BadRequestError("", err))
+		return apierr.Or(err, e.BadRequestError("", err))
 	}
 
 	event := &core.RecordsListRequestEvent{RequestEvent: e, Records: records, Result: result}
 	event.Collection = collection
 	return e.App.OnRecordsListRequest().Trigger(event, func(e *core.RecordsListRequestEvent) error {
 		if err := apis.EnrichRecords(e.RequestEvent, e.Records); err != nil {
-			return apiError(err, e.InternalServerError("Failed to enrich records", err))
+			return apierr.Or(err, e.InternalServerError("Failed to enrich records", err))
 		}
 		// PocketBase slows down repeated filtered searches that find
 		// nothing, against timing attacks through the rule: so do we.
 		if ruled && info.Query[search.FilterQueryParam] != "" && len(e.Records) == 0 &&
 			s.limits.Check(e.RequestEvent, "@pb_list_timing_check_"+collection.Id, listTimingRule) != nil {
 			randomizedThrottle(500 * time.Millisecond)
-		}
-		if tx := e.App.TxInfo(); tx != nil {
-			tx.OnComplete(func(txErr error) error {
-				if txErr == nil {
-					return e.JSON(http.StatusOK, e.Result)
-				}
-				return nil
-			})
-			return nil
 		}
 		return e.JSON(http.StatusOK, e.Result)
 	})
@@ -147,16 +138,6 @@ func randomizedThrottle(max time.Duration) {
 		return
 	}
 	time.Sleep(time.Duration(n.Int64()))
-}
-
-// apiError returns the first API error among errs (hooks answer with their
-// own), else fallback.
-func apiError(err error, fallback *router.ApiError) *router.ApiError {
-	var apiErr *router.ApiError
-	if errors.As(err, &apiErr) {
-		return apiErr
-	}
-	return fallback
 }
 
 // visibleColumns are the columns a caller may receive: the view also has

@@ -1,15 +1,14 @@
 package network
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 
 	"vigie/hooks/audit"
 	"vigie/hooks/tenancy"
+	"vigie/internal/apierr"
 	"vigie/internal/config"
 	"vigie/internal/profiles"
 )
@@ -81,9 +80,5 @@ func callerID(e *core.RequestEvent) string {
 // apiError keeps an error that already has an HTTP status and makes any other
 // a 400 that carries its validation details.
 func apiError(e *core.RequestEvent, message string, err error) error {
-	var apiErr *router.ApiError
-	if errors.As(err, &apiErr) {
-		return apiErr
-	}
-	return e.BadRequestError(message, err)
+	return apierr.Or(err, e.BadRequestError(message, err))
 }

@@ -3,6 +3,8 @@
 package apierr
 
 import (
+	"errors"
+
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
@@ -10,4 +12,14 @@ import (
 // Field is a 400 naming field, with a machine code and a message for people.
 func Field(field, code, message string) error {
 	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
+}
+
+// Or keeps an error that already has an HTTP status (a hook's own answer)
+// and answers fallback for any other.
+func Or(err error, fallback *router.ApiError) error {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	return fallback
 }
