@@ -24,6 +24,7 @@ type Batch struct {
 	w         *bulk.Writer
 	customers map[string]*customerSide
 	docs      map[string]*relationshipDocs // by relationship
+	rels      map[string][]*core.Record    // active relationships, by establishment
 }
 
 // customerSide is a customer's members as the relationship hooks load them,
@@ -40,7 +41,8 @@ type Member struct {
 
 // NewBatch queues into w; app is the transaction w will flush in.
 func NewBatch(app core.App, w *bulk.Writer) *Batch {
-	return &Batch{app: app, w: w, customers: map[string]*customerSide{}, docs: map[string]*relationshipDocs{}}
+	return &Batch{app: app, w: w, customers: map[string]*customerSide{},
+		docs: map[string]*relationshipDocs{}, rels: map[string][]*core.Record{}}
 }
 
 func (b *Batch) grant(row grantRow) error {
@@ -55,6 +57,15 @@ func (b *Batch) docsOf(rel string) *relationshipDocs {
 		b.docs[rel] = d
 	}
 	return d
+}
+
+func (b *Batch) relationshipsOf(app core.App, est string) ([]*core.Record, error) {
+	if rels, ok := b.rels[est]; ok {
+		return rels, nil
+	}
+	rels, err := activeRelationships(app, est)
+	b.rels[est] = rels
+	return rels, err
 }
 
 func (b *Batch) access(rows []accessRow) error {

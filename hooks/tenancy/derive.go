@@ -92,7 +92,8 @@ func Rebuild(app core.App, progress Progress) error {
 		run   func(tx core.App, ids []string) error
 	}{
 		{"users", "SELECT id FROM users ORDER BY id", rebuildUsers},
-		{"memberships", "SELECT id FROM memberships ORDER BY id", rebuildMemberships},
+		// By establishment: a chunk loads each one's relationships once.
+		{"memberships", "SELECT id FROM memberships ORDER BY establishment, id", rebuildMemberships},
 		{"rosters", "SELECT DISTINCT establishment FROM memberships ORDER BY 1", rebuildRosters},
 		{"support", "SELECT id FROM establishments WHERE supportAccess = TRUE ORDER BY id", rebuildSupport},
 	}

@@ -34,6 +34,9 @@ type rowSink interface {
 	// docsOf is where what relationship rel opens is kept while the sink
 	// lives: a bulk sink meets each relationship once per member.
 	docsOf(rel string) *relationshipDocs
+	// relationshipsOf is est's active relationships, which a bulk sink
+	// loads once for all its members.
+	relationshipsOf(app core.App, est string) ([]*core.Record, error)
 }
 
 // direct writes each row as it comes.
@@ -48,6 +51,10 @@ func (d direct) grant(row grantRow) error {
 
 func (d direct) access(rows []accessRow) error   { return insertAccess(d.app, rows) }
 func (d direct) docsOf(string) *relationshipDocs { return &relationshipDocs{} }
+
+func (d direct) relationshipsOf(app core.App, est string) ([]*core.Record, error) {
+	return activeRelationships(app, est)
+}
 
 func insertAccess(app core.App, rows []accessRow) error {
 	for _, r := range rows {

@@ -36,6 +36,12 @@ func syncGrantsTo(app core.App, out rowSink, membership *core.Record) error {
 	if err != nil {
 		return fmt.Errorf("tenancy: grants: %w", err)
 	}
+	return deriveMembership(app, out, membership, est, user)
+}
+
+// deriveMembership replaces membership's grants and access rows, given its
+// establishment and user.
+func deriveMembership(app core.App, out rowSink, membership, est, user *core.Record) error {
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"membership": membership.Id}).Execute(); err != nil {
 		return fmt.Errorf("tenancy: grants: unable to clear: %w", err)
 	}
@@ -269,8 +275,25 @@ func SyncMembership(app core.App, membership *core.Record) error {
 func SyncMemberships(app core.App, memberships []*core.Record) error {
 	w := bulk.New()
 	b := NewBatch(app, w)
+	estIDs, userIDs := make([]string, len(memberships)), make([]string, len(memberships))
+	for i, m := range memberships {
+		estIDs[i], userIDs[i] = m.GetString("establishment"), m.GetString("user")
+	}
+	ests, err := app.FindRecordsByIds(schema.Establishments, estIDs)
+	if err != nil {
+		return err
+	}
+	users, err := app.FindRecordsByIds(schema.Users, userIDs)
+	if err != nil {
+		return err
+	}
+	estByID, userByID := byID(ests), byID(users)
 	for _, m := range memberships {
-		if err := syncGrantsTo(app, b, m); err != nil {
+		est, user := estByID[m.GetString("establishment")], userByID[m.GetString("user")]
+		if est == nil || user == nil {
+			return fmt.Errorf("tenancy: grants: membership %s has no establishment or user", m.Id)
+		}
+		if err := deriveMembership(app, b, m, est, user); err != nil {
 			return err
 		}
 	}

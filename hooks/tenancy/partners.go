@@ -89,21 +89,30 @@ func byID(records []*core.Record) map[string]*core.Record {
 // active relationship of its establishment (its other grants were just
 // cleared with it).
 func syncMemberPartnerGrants(app core.App, out rowSink, m, est, user *core.Record) error {
-	// Two indexed look-ups: an OR of the two columns would scan the table.
-	asCustomer, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"customer": est.Id, "status": schema.RelationshipActive})
+	rels, err := out.relationshipsOf(app, est.Id)
 	if err != nil {
 		return err
 	}
-	asSupplier, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"supplier": est.Id, "status": schema.RelationshipActive})
-	if err != nil {
-		return err
-	}
-	for _, rel := range append(asCustomer, asSupplier...) {
+	for _, rel := range rels {
 		if err := grantPartner(app, out, m, est, user, rel, out.docsOf(rel.Id)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// activeRelationships loads est's active relationships on either side.
+func activeRelationships(app core.App, est string) ([]*core.Record, error) {
+	// Two indexed look-ups: an OR of the two columns would scan the table.
+	asCustomer, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"customer": est, "status": schema.RelationshipActive})
+	if err != nil {
+		return nil, err
+	}
+	asSupplier, err := app.FindAllRecords(schema.Relationships, dbx.HashExp{"supplier": est, "status": schema.RelationshipActive})
+	if err != nil {
+		return nil, err
+	}
+	return append(asCustomer, asSupplier...), nil
 }
 
 // grantPartner gives member m its partner grant on rel when its profile lets
