@@ -85,6 +85,7 @@ func main() {
 		}
 	}
 	plan := append(signIns, b.plan(fx)...)
+	settle(b.srv.cmd.Process.Pid) // the plan's probes may have left slow requests running
 	stop := time.Now().Add(*deadline)
 	for i := range plan {
 		if plan[i].signIn {
@@ -102,15 +103,8 @@ func main() {
 		}
 	}
 	b.readLog(plan)
-	ok := report(*label, plan)
-	exit(boolCode(ok))
-}
-
-func boolCode(ok bool) int {
-	if ok {
-		return 0
-	}
-	return 1
+	report(*label, plan)
+	exit(0) // a budget missed is a FAIL line for bench/run, not an error
 }
 
 // copyDataDir copies src's database into work with sqlite3's online backup,
