@@ -19,16 +19,23 @@ type cell struct {
 	items           int       // the last answer's items, -1 if not a list
 	timeout, notRun bool
 	signIn          bool // measured once, when the profile signs in
-	errText         string
+	slow            bool // measured once: its first answer took longer than the cell's time
+	firstID         string
+	// pathFor, when set, makes the call only if the list of the cell back
+	// cells before answered a row (skipped otherwise), with that row's id.
+	pathFor func(id string) string
+	back    int
+	skipped bool
+	errText string
 }
 
 // collections are the collections a guest lists (every one the API serves).
 var collections = []string{"users", "establishments", "memberships", "relationships", "requirements",
 	"document_types", "documents", "share_links", "locks", "notifications", "audit_log", "access_requests"}
 
-// plan lists every call, page by page as pb_public/js makes them, for each
+// pageCalls lists every call, page by page as pb_public/js makes them, for each
 // profile; a call a page makes only for admins is made only by admins.
-func (b *bench) plan(fx fixtures) []cell {
+func pageCalls(fx fixtures) []cell {
 	var cells []cell
 	// The guest first: its budget is the strictest.
 	order := append([]profile{fx.profiles[len(fx.profiles)-1]}, fx.profiles[:len(fx.profiles)-1]...)
@@ -37,6 +44,12 @@ func (b *bench) plan(fx fixtures) []cell {
 			cells = append(cells, cell{call: call, profile: p.name, method: method, path: path, token: p.token, guest: p.token == ""})
 		}
 		get := func(call, path string) { add(call, "GET", path) }
+		// after adds a call the page makes only if the list of cells[from]
+		// had a row, for its first row.
+		after := func(from int, call, method string, path func(id string) string) {
+			add(call, method, "")
+			cells[len(cells)-1].back, cells[len(cells)-1].pathFor = len(cells)-1-from, path
+		}
 		if p.token == "" {
 			for _, c := range collections {
 				get("guest: "+c+" list", "/api/collections/"+c+"/records?perPage=1")
@@ -71,19 +84,18 @@ func (b *bench) plan(fx fixtures) []cell {
 		if p.admin {
 			get("customers: members", records("memberships", "filter", "establishment = "+est, "expand", "user"))
 			// One lock state per customer row: the first row's.
-			if id := b.firstID(p.token, customers); id != "" {
-				get("customers: lock state", lockState("relationships", id))
-			}
+			from := len(cells) - 2
+			after(from, "customers: lock state", "GET", func(id string) string { return lockState("relationships", id) })
 		}
 		// documents.js
 		get("documents: requirements", records("requirements", "filter",
 			"(supplier = "+est+` || supplier = "") && customer != `+est, "expand", "customer,type"))
 		own := records("documents", "filter", "supplier = "+est, "sort", "-created", "expand", "type,addressee")
 		get("documents: documents", own)
+		docs := len(cells) - 1
 		get("documents: customers", records("relationships", "filter", "supplier = "+est+` && status = "active"`, "expand", "customer"))
-		if b.firstID(p.token, own) != "" { // a file link per document, one token per page
-			add("documents: file token", "POST", "/api/files/token")
-		}
+		// A file link per document, one token per page.
+		after(docs, "documents: file token", "POST", func(string) string { return "/api/files/token" })
 		// gdpr.js: the select lists the caller's admin memberships.
 		get("gdpr: admin memberships", records("memberships", "filter", "user = "+me+` && profile = "admin"`, "expand", "establishment"))
 		if p.admin {

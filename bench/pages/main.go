@@ -84,12 +84,19 @@ func main() {
 			signIns = append(signIns, c)
 		}
 	}
-	plan := append(signIns, b.plan(fx)...)
-	settle(b.srv.cmd.Process.Pid) // the plan's probes may have left slow requests running
+	plan := append(signIns, pageCalls(fx)...)
+	load := loadAverage()
 	stop := time.Now().Add(*deadline)
 	for i := range plan {
 		if plan[i].signIn {
 			continue
+		}
+		if c := &plan[i]; c.pathFor != nil {
+			id := plan[i-c.back].firstID
+			if c.skipped = id == ""; c.skipped {
+				continue
+			}
+			c.path = c.pathFor(id)
 		}
 		if time.Now().After(stop) {
 			plan[i].notRun = true
@@ -103,7 +110,8 @@ func main() {
 		}
 	}
 	b.readLog(plan)
-	report(*label, plan)
+	fmt.Printf("load average (1, 5, 15 min) before: %s, after: %s\n", load, loadAverage())
+	report(*label, plan, *timeout)
 	exit(0) // a budget missed is a FAIL line for bench/run, not an error
 }
 
@@ -160,6 +168,11 @@ func (s *server) start() {
 	}
 	settle(s.cmd.Process.Pid)
 	log.Printf("serving %s on %s (pid %d)", s.work, s.addr, s.cmd.Process.Pid)
+}
+
+func loadAverage() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	return strings.Join(strings.Fields(string(b))[:min(3, len(strings.Fields(string(b))))], " ")
 }
 
 func (s *server) base() string { return "http://" + s.addr }

@@ -98,22 +98,22 @@ func (b *bench) signIn(p *profile) (token, id string, c cell) {
 	return out.Token, out.Record.ID, c
 }
 
-// firstID is the id of a list's first item, empty if none (or no answer).
-func (b *bench) firstID(token, path string) string {
-	a := b.do("GET", path, token, nil)
+// firstID is the id of a list's first item, empty if none.
+func firstID(body []byte) string {
 	var list struct {
 		Items []struct {
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	if a.err != nil || json.Unmarshal(a.body, &list) != nil || len(list.Items) == 0 {
+	if json.Unmarshal(body, &list) != nil || len(list.Items) == 0 {
 		return ""
 	}
 	return list.Items[0].ID
 }
 
 // measure runs one cell: warm-ups, then measured requests until n or the
-// cell's time is spent. A timeout ends the cell.
+// cell's time is spent. A timeout ends the cell; so does a warm-up slower
+// than the cell's time, measured once.
 func (b *bench) measure(c *cell, warm, n int, budget time.Duration) {
 	start := time.Now()
 	send := func() (answer, bool) {
@@ -127,11 +127,19 @@ func (b *bench) measure(c *cell, warm, n int, budget time.Duration) {
 			c.errText = a.err.Error()
 			return a, false
 		}
-		c.status, c.items = a.status, items(a.body)
+		c.status, c.items, c.firstID = a.status, items(a.body), firstID(a.body)
 		return a, true
 	}
 	for i := 0; i < warm && time.Since(start) < budget/2; i++ {
-		if _, ok := send(); !ok {
+		a, ok := send()
+		if !ok {
+			b.logCell(c)
+			return
+		}
+		// A call slower than the cell's time fails whatever comes next:
+		// this answer is its one measure.
+		if a.ms > ms(budget) {
+			c.samples, c.tags, c.slow = []float64{a.ms}, []string{a.tag}, true
 			b.logCell(c)
 			return
 		}
