@@ -17,7 +17,17 @@
 // Establishment 0 is the measured customer: it follows 100 suppliers and
 // collects three types from all of them; its admin (archive module on) and
 // its processing member (current documents only) are bench-admin@ and
-// bench-processing@vigie.test.
+// bench-processing@vigie.test. It lets support staff in: once the derived
+// rows are written, the accounts of bench/internal/accounts that the rows
+// above do not make (an adviser in charge of one in ten of its
+// relationships, a support user) are added through Vigie's hooks.
+//
+// -shape large is SPEC's large-customer data set instead: establishment 0
+// follows 20,000 suppliers (establishments 1 to 20,000) and collects, beyond
+// its three types from all, one more from each supplier by name;
+// establishment 1, one of them, is followed by 2,000 customers (0 and
+// establishments 20,001 to 21,999). Every relationship is active; each
+// establishment holds 20 documents (-documents 440000 by default).
 package main
 
 import (
@@ -35,9 +45,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"golang.org/x/crypto/bcrypt"
 
+	"vigie/bench/internal/accounts"
+	"vigie/hooks"
 	"vigie/hooks/tenancy"
 	"vigie/internal/audience"
 	"vigie/internal/bulk"
+	"vigie/internal/config"
 	"vigie/internal/fixtures"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
@@ -53,7 +66,18 @@ func main() {
 	nRel := flag.Int("relationships", 50000, "relationships")
 	nDoc := flag.Int("documents", 1000000, "documents")
 	files := flag.Bool("files", true, "store a file for every document")
+	shape := flag.String("shape", "reference", `"reference" (SPEC's documents data set) or "large" (the large-customer one)`)
 	flag.Parse()
+	large := *shape == "large"
+	if !large && *shape != "reference" {
+		log.Fatalf("unknown -shape %q", *shape)
+	}
+	if large {
+		*nEst, *nRel = largeSuppliers+largeCustomers, largeSuppliers+largeCustomers-1
+		if !flagSet("documents") {
+			*nDoc = 20 * *nEst
+		}
+	}
 	start := time.Now()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: *dir, DBConnect: stmtcache.Connect})
 	must(app.Bootstrap())
@@ -63,7 +87,7 @@ func main() {
 	if existing > 0 {
 		log.Fatalf("%s already holds %d documents", *dir, existing)
 	}
-	g := &gen{app: app, rng: rand.New(rand.NewPCG(*seed, *seed)), now: time.Now().UTC().Truncate(24 * time.Hour)}
+	g := &gen{app: app, rng: rand.New(rand.NewPCG(*seed, *seed)), now: time.Now().UTC().Truncate(24 * time.Hour), large: large}
 	g.loadTypes()
 	g.establishments(*nEst)
 	g.members()
@@ -77,7 +101,21 @@ func main() {
 	g.shareLinks()
 	g.locks(1000)
 	g.sync()
+	g.accounts()
 	log.Printf("done in %s", time.Since(start).Round(time.Second))
+}
+
+// The large-customer shape (SPEC, "Budgets"): establishment 0's suppliers,
+// and establishment 1's customers.
+const (
+	largeSuppliers = 20000
+	largeCustomers = 2000
+)
+
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 type gen struct {
@@ -94,6 +132,7 @@ type gen struct {
 	docIDs       []string
 	estIndex     map[string]int
 	passwordHash string
+	large        bool // -shape large
 }
 
 type typeRow struct {
@@ -158,7 +197,7 @@ func (g *gen) establishments(n int) {
 			}
 			w.Row(schema.Establishments, map[string]any{"id": id, "siret": number, "siren": number[:9],
 				"name": fmt.Sprintf("Établissement %05d", i), "address": "", "postalCode": "", "city": "", "naf": "",
-				"modules": modules, "requireTotp": false, "shareEmailCheck": true, "supportAccess": false, "supportUntil": "",
+				"modules": modules, "requireTotp": false, "shareEmailCheck": true, "supportAccess": i == 0, "supportUntil": "",
 				"created": g.stamp(), "updated": g.stamp()})
 			g.ests = append(g.ests, id)
 			flush()
@@ -221,19 +260,11 @@ func (g *gen) relationships(n int) {
 	g.suppliers = map[string][]string{}
 	g.phase("relationships", 50000, func(w *bulk.Writer, flush func()) {
 		for i := 0; len(seen) < n; i++ {
-			c := g.ests[g.rng.IntN(len(g.ests))]
-			if i < 100 {
-				c = g.ests[0]
-			}
-			s := g.ests[1+g.rng.IntN(len(g.ests)-1)]
+			c, s, status := g.pair(i)
 			if c == s || seen[[2]string{c, s}] {
 				continue
 			}
 			seen[[2]string{c, s}] = true
-			status := schema.RelationshipActive
-			if i >= 100 && g.rng.IntN(10) == 0 {
-				status = schema.RelationshipEnded
-			}
 			w.Row(schema.Relationships, map[string]any{"id": g.id(), "customer": c, "supplier": s, "status": status,
 				"owner": "", "referents": "[]", "created": g.stamp(), "updated": g.stamp()})
 			g.suppliers[c] = append(g.suppliers[c], s)
@@ -241,6 +272,26 @@ func (g *gen) relationships(n int) {
 			flush()
 		}
 	})
+}
+
+// pair is the i-th relationship tried: customer, supplier, status.
+func (g *gen) pair(i int) (c, s, status string) {
+	if g.large {
+		if i < largeSuppliers {
+			return g.ests[0], g.ests[1+i], schema.RelationshipActive
+		}
+		return g.ests[largeSuppliers+1+i-largeSuppliers], g.ests[1], schema.RelationshipActive
+	}
+	c = g.ests[g.rng.IntN(len(g.ests))]
+	if i < 100 {
+		c = g.ests[0]
+	}
+	s = g.ests[1+g.rng.IntN(len(g.ests)-1)]
+	status = schema.RelationshipActive
+	if i >= 100 && g.rng.IntN(10) == 0 {
+		status = schema.RelationshipEnded
+	}
+	return c, s, status
 }
 
 // collectors: one active relationship in twenty has a contact the customer
@@ -259,7 +310,8 @@ func (g *gen) collectors() {
 }
 
 // requirements: every customer collects three legal types from all its
-// suppliers (30,000 rows at 10,000 establishments).
+// suppliers (30,000 rows at 10,000 establishments); in the large shape,
+// establishment 0 one more from each of its suppliers.
 func (g *gen) requirements() {
 	legal := []typeRow{}
 	for _, t := range g.types {
@@ -268,13 +320,23 @@ func (g *gen) requirements() {
 		}
 	}
 	g.phase("requirements", 50000, func(w *bulk.Writer, flush func()) {
-		for _, c := range g.ests {
+		for i, c := range g.ests {
 			perm := g.rng.Perm(len(legal))
 			for _, k := range perm[:3] {
 				w.Row(schema.Requirements, map[string]any{"id": g.id(), "customer": c, "type": legal[k].ID, "supplier": "",
 					"created": g.stamp(), "updated": g.stamp()})
 			}
 			flush()
+			if i != 0 || !g.large {
+				continue
+			}
+			// The large customer also collects a fourth type from each
+			// supplier by name.
+			for _, s := range g.suppliers[c] {
+				w.Row(schema.Requirements, map[string]any{"id": g.id(), "customer": c, "type": legal[perm[3]].ID, "supplier": s,
+					"created": g.stamp(), "updated": g.stamp()})
+				flush()
+			}
 		}
 	})
 }
@@ -418,4 +480,15 @@ func (g *gen) sync() {
 	elapsed := time.Since(start)
 	log.Printf("%-14s %9d memberships in %6.1f s: %8.0f memberships/s (%d grants, %d access rows)", "grants", len(g.memberIDs),
 		elapsed.Seconds(), float64(len(g.memberIDs))/elapsed.Seconds(), grants, access)
+}
+
+// accounts adds, through Vigie's hooks, the accounts of establishment 0 the
+// rows do not make (bench/internal/accounts): hooks bound only now, so the
+// bulk phases above write plain rows.
+func (g *gen) accounts() {
+	start := time.Now()
+	cfg := config.Default()
+	hooks.Register(g.app, &cfg)
+	must(accounts.Ensure(g.app, g.ests[0]))
+	log.Printf("%-14s %9s in %6.1f s", "accounts", "adviser, support", time.Since(start).Seconds())
 }
