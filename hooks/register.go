@@ -18,6 +18,7 @@ import (
 	"vigie/hooks/share"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
+	"vigie/internal/planner"
 	"vigie/internal/schema"
 )
 
@@ -25,6 +26,7 @@ import (
 // requests are served, so flags parsed after Register still apply.
 func Register(app core.App, cfg *config.Config) {
 	applyMailSettings(app, cfg)
+	planner.Register(app)
 	records.Register(app, cfg).ListFrom(schema.Documents, documents.ListVisible)
 	audit.Register(app)
 	tenancy.Register(app, cfg)

@@ -39,6 +39,7 @@ import (
 	"vigie/internal/audience"
 	"vigie/internal/bulk"
 	"vigie/internal/fixtures"
+	"vigie/internal/planner"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/siret"
@@ -77,6 +78,9 @@ func main() {
 	g.shareLinks()
 	g.locks(1000)
 	g.sync()
+	analysed := time.Now()
+	must(planner.Optimize(app)) // as `serve` would at its start
+	log.Printf("planner statistics: %s", time.Since(analysed).Round(time.Millisecond))
 	log.Printf("done in %s", time.Since(start).Round(time.Second))
 }
 

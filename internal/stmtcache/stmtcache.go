@@ -40,7 +40,8 @@ const seenBound = 256
 // pragmas are core.DefaultDBConnect's, in its order (busy_timeout first, so
 // the connection waits for a lock before switching to WAL).
 const pragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+	"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)" +
+	"&_pragma=analysis_limit(1000)" // planner.AnalysisLimit: bounded ANALYZE, PocketBase's own PRAGMA optimize included
 
 // Connect is a core.DBConnectFunc: core.DefaultDBConnect's database, with
 // statement reuse.
