@@ -14,6 +14,7 @@ import (
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 	root.AddCommand(directoryCommand(app))
+	root.AddCommand(accessCommand(app))
 	root.AddCommand(remindersCommand(app, cfg))
 	root.AddCommand(housekeepingCommand(app, cfg))
 	root.AddCommand(&cobra.Command{

@@ -45,7 +45,7 @@ func NewBatch(app core.App, w *bulk.Writer) *Batch {
 
 func (b *Batch) grant(row grantRow) error {
 	b.w.Row(schema.Grants, row.params())
-	return nil
+	return b.access(grantAccess(row))
 }
 
 func (b *Batch) docsOf(rel string) *relationshipDocs {
@@ -89,11 +89,19 @@ func (b *Batch) InviteFirstMember(cfg *config.Config, est *core.Record, in NewMe
 	if err := b.w.Record(ms); err != nil {
 		return Member{}, err
 	}
-	// syncGrants without its reads: no relationship exists yet.
+	// What the record hooks derive, without their reads: a new user, the
+	// only member of a new establishment, no relationship yet.
+	if err := b.access(selfRows(user.Id)); err != nil {
+		return Member{}, err
+	}
 	if !totpLocked(est, user) {
 		if err := memberGrants(b, ms, est, user); err != nil {
 			return Member{}, err
 		}
+	}
+	member := Member{Membership: ms, Establishment: est, User: user}
+	if err := b.access(rosterRows(est, []Member{member})); err != nil {
+		return Member{}, err
 	}
 	if err := audit.Queue(b.app, b.w, memberAddedEntry(actor, est, ms, user, in.Profile, true)); err != nil {
 		return Member{}, err
@@ -105,7 +113,7 @@ func (b *Batch) InviteFirstMember(cfg *config.Config, est *core.Record, in NewMe
 	if err := notify.Queue(b.app, b.w, user, msg); err != nil {
 		return Member{}, err
 	}
-	return Member{Membership: ms, Establishment: est, User: user}, nil
+	return member, nil
 }
 
 // AddRelationship queues rel, between an existing customer and a supplier

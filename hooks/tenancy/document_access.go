@@ -17,10 +17,13 @@ import (
 // grants, a relationship's rows with its partner grants, support rows with
 // support grants.
 
-// accessRow is one document_access row; exactly one of membership+relationship,
-// membership alone, or support scopes it, so each sync can clear its own.
+// accessRow is one document_access row: user may read what key names, for
+// the rules of kind (internal/audience; empty for document keys). Exactly
+// one of membership+relationship, membership alone, support or roster
+// scopes it, or none for a user's own rows (selfRows), so each sync can
+// clear its own.
 type accessRow struct {
-	user, key, membership, relationship, support string
+	user, kind, key, membership, relationship, support, roster string
 }
 
 // rowSink receives derived rows: written at once on the record path, queued
@@ -36,7 +39,13 @@ type rowSink interface {
 // direct writes each row as it comes.
 type direct struct{ app core.App }
 
-func (d direct) grant(row grantRow) error        { return saveGrant(d.app, row) }
+func (d direct) grant(row grantRow) error {
+	if err := saveGrant(d.app, row); err != nil {
+		return err
+	}
+	return insertAccess(d.app, grantAccess(row))
+}
+
 func (d direct) access(rows []accessRow) error   { return insertAccess(d.app, rows) }
 func (d direct) docsOf(string) *relationshipDocs { return &relationshipDocs{} }
 
@@ -53,8 +62,8 @@ func insertAccess(app core.App, rows []accessRow) error {
 // params is the row, with a new id.
 func (r accessRow) params() dbx.Params {
 	return dbx.Params{
-		"id": core.GenerateDefaultRandomId(), "user": r.user, "key": r.key,
-		"membership": r.membership, "relationship": r.relationship, "support": r.support,
+		"id": core.GenerateDefaultRandomId(), "user": r.user, "kind": r.kind, "key": r.key,
+		"membership": r.membership, "relationship": r.relationship, "support": r.support, "roster": r.roster,
 	}
 }
 
@@ -219,6 +228,8 @@ func bindRequirements(app core.App) {
 	sync := func(e *core.RecordEvent) error {
 		return InTransaction(&e.App, func(tx core.App) error {
 			before := e.Record.Original()
+			// Derived, never taken from the client (the field is hidden).
+			e.Record.Set("partnerKey", audience.Requirement(e.Record.GetString("customer"), e.Record.GetString("supplier")))
 			if err := e.Next(); err != nil {
 				return err
 			}

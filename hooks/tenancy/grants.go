@@ -92,7 +92,7 @@ func syncSupportGrants(app core.App, est *core.Record) error {
 	}
 	for _, u := range staff {
 		for _, g := range profiles.SupportGrants(modulesOf(est)) {
-			if err := saveGrant(app, grantRow{user: u.Id, establishment: est.Id, grant: g,
+			if err := (direct{app}).grant(grantRow{user: u.Id, establishment: est.Id, grant: g,
 				source: sourceSupport, expiresAt: until}); err != nil {
 				return err
 			}
@@ -108,6 +108,9 @@ type grantRow struct {
 	membership, user, establishment, customer, source, relationship string
 	grant                                                           profiles.Grant
 	expiresAt                                                       types.DateTime
+	// rel is the relationship a partner grant opens, for the access rows
+	// that follow from it (grantAccess); not stored.
+	rel *core.Record
 }
 
 // saveGrant inserts one grant row directly: grants are derived data with no
@@ -145,6 +148,9 @@ func syncEstablishmentGrants(app core.App, est *core.Record) error {
 			return err
 		}
 	}
+	if err := syncRoster(app, direct{app}, est.Id); err != nil {
+		return err
+	}
 	return syncSupportGrants(app, est)
 }
 
@@ -159,6 +165,9 @@ func syncUserGrants(app core.App, user *core.Record) error {
 		if err := syncGrants(app, m); err != nil {
 			return err
 		}
+	}
+	if err := syncRosters(app, user.Id); err != nil {
+		return err
 	}
 	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"user": user.Id, "source": sourceSupport}).Execute(); err != nil {
 		return err

@@ -30,15 +30,26 @@ func bindMemberships(app core.App) {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return syncGrants(tx, e.Record)
+			return syncMembership(tx, e.Record, "")
 		})
 	})
 	app.OnRecordUpdate(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
 		return InTransaction(&e.App, func(tx core.App) error {
+			before := stored(e).GetString("establishment")
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return syncGrants(tx, e.Record)
+			return syncMembership(tx, e.Record, before)
+		})
+	})
+	// Its own rows go with it (cascade); its establishment's roster is
+	// rewritten without it.
+	app.OnRecordDelete(schema.Memberships).BindFunc(func(e *core.RecordEvent) error {
+		return InTransaction(&e.App, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return syncRoster(tx, direct{tx}, e.Record.GetString("establishment"))
 		})
 	})
 
@@ -79,6 +90,20 @@ func bindMemberships(app core.App) {
 			return audit.Write(tx, entry)
 		})
 	})
+}
+
+// syncMembership rewrites what membership m derives: its grants and rows,
+// and its establishment's roster (and the one it left, if any).
+func syncMembership(app core.App, m *core.Record, before string) error {
+	if err := syncGrants(app, m); err != nil {
+		return err
+	}
+	if before != "" && before != m.GetString("establishment") {
+		if err := syncRoster(app, direct{app}, before); err != nil {
+			return err
+		}
+	}
+	return syncRoster(app, direct{app}, m.GetString("establishment"))
 }
 
 // checkCollectorChange keeps collectors what N7 makes them: only a customer

@@ -141,7 +141,7 @@ func grantPartner(app core.App, out rowSink, m, est, user, rel *core.Record, doc
 		return nil
 	}
 	if err := out.grant(grantRow{membership: m.Id, user: user.Id, establishment: other,
-		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation}); err != nil {
+		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation, rel: rel}); err != nil {
 		return err
 	}
 	return relationshipAccess(app, out, m, est, user, rel, customerSide, docs)

@@ -20,6 +20,10 @@ func Register(app core.App, cfg *config.Config) {
 		if err := syncSignupRule(se.App, cfg); err != nil {
 			return err
 		}
+		// Before the first request: rules read rows of this derivation.
+		if _, err := RebuildIfStale(se.App, LogProgress(se.App)); err != nil {
+			return err
+		}
 		bindMembersRoute(se, cfg)
 		return se.Next()
 	})

@@ -15,12 +15,15 @@ func bindUsers(app core.App) {
 	// seen by an admin), so the address goes with the record.
 	app.OnRecordCreate(schema.Users).BindFunc(func(e *core.RecordEvent) error {
 		e.Record.SetEmailVisibility(true)
-		if !e.Record.GetBool("support") {
-			return e.Next()
-		}
 		return InTransaction(&e.App, func(tx core.App) error {
 			if err := e.Next(); err != nil {
 				return err
+			}
+			if err := writeSelfRows(tx, direct{tx}, e.Record.Id); err != nil {
+				return err
+			}
+			if !e.Record.GetBool("support") {
+				return nil
 			}
 			return syncUserGrants(tx, e.Record)
 		})
