@@ -12,17 +12,22 @@ import (
 	"vigie/hooks/locks"
 	"vigie/hooks/network"
 	"vigie/hooks/pages"
+	"vigie/hooks/records"
 	"vigie/hooks/reminders"
 	"vigie/hooks/security"
 	"vigie/hooks/share"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
+	"vigie/internal/planner"
+	"vigie/internal/schema"
 )
 
 // Register binds Vigie's hooks, routes and pages to app. cfg is read when
 // requests are served, so flags parsed after Register still apply.
 func Register(app core.App, cfg *config.Config) {
 	applyMailSettings(app, cfg)
+	planner.Register(app)
+	records.Register(app, cfg).ListFrom(schema.Documents, documents.ListVisible)
 	audit.Register(app)
 	tenancy.Register(app, cfg)
 	network.Register(app, cfg)

@@ -52,6 +52,7 @@ import (
 	"vigie/internal/bulk"
 	"vigie/internal/config"
 	"vigie/internal/fixtures"
+	"vigie/internal/planner"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/siret"
@@ -102,6 +103,9 @@ func main() {
 	g.locks(1000)
 	g.sync()
 	g.accounts()
+	analysed := time.Now()
+	must(planner.Optimize(app)) // as `serve` would at its start
+	log.Printf("planner statistics: %s", time.Since(analysed).Round(time.Millisecond))
 	log.Printf("done in %s", time.Since(start).Round(time.Second))
 }
 

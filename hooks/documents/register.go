@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/internal/config"
-	"vigie/internal/ratelimit"
 	"vigie/internal/schema"
 )
 
@@ -22,13 +21,11 @@ type Service struct {
 	App core.App
 	Cfg *config.Config
 	Now func() time.Time
-
-	limits *ratelimit.Limiter // the documents list's rate limits (list.go)
 }
 
 // Register binds the documents hooks, routes and status sweep.
 func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
-	s := &Service{App: app, Cfg: cfg, Now: now, limits: ratelimit.New()}
+	s := &Service{App: app, Cfg: cfg, Now: now}
 	app.OnRecordCreate(schema.Documents).BindFunc(s.onCreate)
 	app.OnRecordUpdate(schema.Documents).BindFunc(s.onUpdate)
 	app.OnRecordCreateRequest(schema.Documents).BindFunc(s.checkUpload)
@@ -41,9 +38,9 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 			return err
 		}
 		s.bindComplianceRoute(se)
-		s.bindList(se)
 		return se.Next()
 	})
+	// The list reads the visible documents (list.go, wired by hooks.Register).
 	// Statuses move with the calendar: the housekeeping job (hooks/reminders)
 	// runs Sweep.
 	return s

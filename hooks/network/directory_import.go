@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/internal/planner"
 	"vigie/internal/sirene"
 )
 
@@ -48,7 +49,8 @@ type batch struct {
 // Each batch is one transaction that maintains the FTS index itself, with
 // one bulk insert per batch instead of one trigger-fired flush per row (see
 // writeBatch). Searches meanwhile see the directory and its index as of the
-// last committed batch.
+// last committed batch. The planner's statistics are brought up to date at
+// the end (a first load multiplies the directory's size).
 func ImportDirectory(app core.App, r *sirene.EstablishmentReader, report func(*sirene.RowError), progress func(ImportStats)) (ImportStats, error) {
 	// The CSV is parsed on its own goroutine while the previous batch is
 	// written: parsing is about a sixth of the work.
@@ -78,7 +80,18 @@ func ImportDirectory(app core.App, r *sirene.EstablishmentReader, report func(*s
 			progress(stats)
 		}
 	}
+	if stats.Written > 0 {
+		optimize(app)
+	}
 	return stats, nil
+}
+
+// optimize updates the planner's statistics after a bulk import; a failure
+// costs query plans, not the import, and is logged.
+func optimize(app core.App) {
+	if err := planner.Optimize(app); err != nil {
+		app.Logger().Warn("network: PRAGMA optimize after an import failed", "error", err)
+	}
 }
 
 func readBatches(r *sirene.EstablishmentReader, report func(*sirene.RowError), out chan<- batch, stop <-chan struct{}) {

@@ -143,7 +143,8 @@ func ParseSupplierCSV(r io.Reader) ([]SupplierRow, error) {
 // ImportSuppliers adds every row's supplier (N3). Each row is atomic: it
 // runs in a savepoint and a bad row leaves nothing behind; rows are grouped
 // in transactions so that 10,000 rows take seconds, not minutes. A re-run
-// reports every row already present and creates nothing.
+// reports every row already present and creates nothing. An import of a
+// chunk or more updates the planner's statistics.
 func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, rows []SupplierRow, actor audit.Entry, callerID string) (*ImportReport, error) {
 	report := &ImportReport{Rows: make([]ImportRow, len(rows)), Summary: map[string]int{}}
 	first := firstOccurrences(rows)
@@ -184,6 +185,9 @@ func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, ro
 		report.Summary[r.Status]++
 	}
 	report.Summary["total"] = len(report.Rows)
+	if len(rows) >= rowsPerTransaction {
+		optimize(app)
+	}
 	return report, nil
 }
 

@@ -45,6 +45,10 @@ type Config struct {
 	InviteValidity time.Duration
 	// ShareValidity is a share link's lifetime when its sender gives none (L3).
 	ShareValidity time.Duration
+	// QueryTimeout bounds the database query of a records list or view
+	// asked by anyone but a superuser (S13); the query also stops when its
+	// client goes away.
+	QueryTimeout time.Duration
 }
 
 // SMTP is the outgoing mail server.
@@ -72,6 +76,7 @@ func Default() Config {
 		TimeZone:             "Europe/Paris",
 		InviteValidity:       7 * 24 * time.Hour,
 		ShareValidity:        14 * 24 * time.Hour,
+		QueryTimeout:         5 * time.Second,
 	}
 }
 
@@ -103,6 +108,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_ALLOW_SIGNUP", "allow-signup", "let anyone create an account (off: invitations only)", &c.AllowSignup},
 		{"VIGIE_INVITE_VALIDITY", "invite-validity", "how long an invitation link stays valid", &c.InviteValidity},
 		{"VIGIE_SHARE_VALIDITY", "share-validity", "default lifetime of a share link", &c.ShareValidity},
+		{"VIGIE_QUERY_TIMEOUT", "query-timeout", "longest a records list or view may query the database (superusers: 30s)", &c.QueryTimeout},
 	}
 }
 

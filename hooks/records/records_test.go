@@ -1,0 +1,162 @@
+package records_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/internal/handler"
+	"vigie/internal/schema"
+	"vigie/internal/testkit"
+)
+
+// pocketBase is PocketBase's own router over app, without Vigie's routes
+// and middlewares: the reference Vigie's list and view are compared with.
+func pocketBase(t *testing.T, app core.App) http.Handler {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux, err := r.BuildMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mux
+}
+
+type answer struct {
+	status int
+	body   map[string]any
+}
+
+func call(t *testing.T, h http.Handler, headers map[string]string, target string) answer {
+	t.Helper()
+	rec := serve(h, httptest.NewRequest(http.MethodGet, target, nil), headers)
+	a := answer{status: rec.Code}
+	if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
+		t.Fatalf("%s: %v: %s", target, err, rec.Body)
+	}
+	return a
+}
+
+func serve(h http.Handler, req *http.Request, headers map[string]string) *httptest.ResponseRecorder {
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// sortItems orders an unsorted page by id: neither handler's order is
+// specified without a sort.
+func (a answer) sortItems() {
+	items, _ := a.body["items"].([]any)
+	slices.SortFunc(items, func(x, y any) int {
+		return strings.Compare(x.(map[string]any)["id"].(string), y.(map[string]any)["id"].(string))
+	})
+}
+
+// Every collection's list and view are Vigie's (S13) and answer what
+// PocketBase's own handlers answer, for every actor: status and body, with
+// paging, sorts, totals, fields, expand and errors (the documents list,
+// which reads a view, has its own comparison in hooks/documents).
+func TestListAndViewMatchPocketBase(t *testing.T) {
+	w := testkit.NewWorld(t)
+	testkit.Record(t, w.App, schema.Relationships, map[string]any{
+		"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active"})
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reference := pocketBase(t, w.App)
+	collections, err := w.App.FindAllCollections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := []struct {
+		query    string
+		unsorted bool
+	}{
+		{"", true},
+		{"sort=-created,id&perPage=2", false},
+		{"sort=id&page=2&perPage=1&skipTotal=1", false},
+		{"fields=id,created&sort=@rowid", false},
+		{"sort=nothere", false},
+		{"filter=" + url.QueryEscape("(id ="), false},
+		{"filter=" + url.QueryEscape("@request.auth.id != ''"), false},
+	}
+	compare := func(actor testkit.Actor, target string, unsorted bool) {
+		headers := w.Headers(t, actor)
+		ours, theirs := call(t, h, headers, target), call(t, reference, headers, target)
+		if unsorted {
+			ours.sortItems()
+			theirs.sortItems()
+		}
+		if !reflect.DeepEqual(ours, theirs) {
+			t.Errorf("%s, %s:\nVigie      %d %v\nPocketBase %d %v", actor, target, ours.status, ours.body, theirs.status, theirs.body)
+		}
+	}
+	for _, c := range collections {
+		if c.Name == schema.Documents || c.Name == schema.AuditLog {
+			continue // the documents' own test; support reads write audit rows between both calls
+		}
+		ids := []string{"nothere"}
+		if rs, err := w.App.FindRecordsByFilter(c, "", "id", 2, 0); err == nil {
+			for _, r := range rs {
+				ids = append(ids, r.Id)
+			}
+		}
+		for _, a := range testkit.Actors {
+			// The users list rule takes a quarter of a second per list on
+			// this small world (left to its own issue): three actors do.
+			for _, q := range lists {
+				if c.Name == schema.Users && !slices.Contains([]testkit.Actor{testkit.Guest, testkit.Admin, testkit.Operator}, a) {
+					break
+				}
+				compare(a, "/api/collections/"+c.Name+"/records?"+q.query, q.unsorted)
+			}
+			for _, id := range ids {
+				compare(a, "/api/collections/"+c.Id+"/records/"+id+"?expand=user,establishment,customer,supplier", false)
+			}
+		}
+	}
+}
+
+// The view keeps PocketBase's rate limits, as the list does (tested with
+// the documents list): one bucket per collection however the path names it.
+func TestViewRateLimits(t *testing.T) {
+	w := testkit.NewWorld(t)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.RateLimited(w.App)
+	settings := w.App.Settings()
+	settings.RateLimits.Rules = []core.RateLimitRule{{Label: "*:view", MaxRequests: 2, Duration: 60}}
+	if err := w.App.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	users, err := w.App.FindCollectionByNameOrId(schema.Users)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := w.Users[testkit.Admin].Id
+	var got []int
+	for _, name := range []string{"users", users.Id, "USERS", "users"} {
+		got = append(got, call(t, h, w.Headers(t, testkit.Admin), "/api/collections/"+name+"/records/"+self).status)
+	}
+	got = append(got, call(t, h, w.Headers(t, testkit.Operator), "/api/collections/users/records/"+self).status)
+	if want := []int{200, 200, 429, 429, 200}; !slices.Equal(got, want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+}
