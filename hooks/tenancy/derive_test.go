@@ -9,29 +9,11 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/tenancy"
+	"vigie/internal/oraclenet"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
 )
-
-// allDerivedRows lists every grant and access row, whatever its source,
-// without ids: what a rebuild must give back.
-func allDerivedRows(t *testing.T, app core.App) []string {
-	t.Helper()
-	var rows []string
-	for _, q := range []string{
-		"SELECT 'grant ' || membership || ' ' || user || ' ' || establishment || ' ' || capability || ' ' || reach || ' ' || customer || ' ' || relationship || ' ' || source || ' ' || expiresAt FROM grants",
-		"SELECT 'access ' || user || ' ' || kind || ' ' || key || ' m=' || membership || ' r=' || relationship || ' s=' || support || ' o=' || roster FROM document_access",
-	} {
-		var got []string
-		if err := app.DB().NewQuery(q).Column(&got); err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, got...)
-	}
-	slices.Sort(rows)
-	return rows
-}
 
 // richWorld is testkit's World with everything the derivation reads:
 // relationships both ways with an owner and reference contacts, an ended
@@ -66,7 +48,7 @@ func richWorld(t *testing.T) *testkit.World {
 // at a time, and records the derivation, so serve does not rebuild again.
 func TestRebuildMatchesHooks(t *testing.T) {
 	w := richWorld(t)
-	want := allDerivedRows(t, w.App)
+	want := oraclenet.DerivedRows(t, w.App)
 	kinds := map[string]bool{}
 	var got []string
 	if err := w.App.DB().NewQuery("SELECT DISTINCT kind FROM document_access").Column(&got); err != nil {
@@ -100,7 +82,7 @@ func TestRebuildMatchesHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := rowDiff(want, allDerivedRows(t, w.App)); diff != "" {
+	if diff := oraclenet.RowDiff(want, oraclenet.DerivedRows(t, w.App)); diff != "" {
 		t.Fatalf("rebuild differs from the hooks' rows:\n%s", diff)
 	}
 	if !slices.Equal(phases, []string{"users", "memberships", "rosters", "support"}) {
@@ -116,7 +98,7 @@ func TestRebuildMatchesHooks(t *testing.T) {
 // whole, and rows with no source left are removed.
 func TestRebuildReplacesStaleRows(t *testing.T) {
 	w := richWorld(t)
-	want := allDerivedRows(t, w.App)
+	want := oraclenet.DerivedRows(t, w.App)
 	admin := w.Memberships[testkit.Admin]
 	for _, q := range []string{
 		"UPDATE document_access SET key = 'stale' WHERE kind = 'self'",
@@ -134,40 +116,11 @@ func TestRebuildReplacesStaleRows(t *testing.T) {
 	if err != nil || !rebuilt {
 		t.Fatalf("RebuildIfStale did not rebuild (%v, %v)", rebuilt, err)
 	}
-	if diff := rowDiff(want, allDerivedRows(t, w.App)); diff != "" {
+	if diff := oraclenet.RowDiff(want, oraclenet.DerivedRows(t, w.App)); diff != "" {
 		t.Fatalf("rebuild left stale rows:\n%s", diff)
 	}
 	var wrong int
 	if err := w.App.DB().NewQuery("SELECT count(*) FROM requirements WHERE partnerKey = 'wrong'").Row(&wrong); err != nil || wrong != 0 {
 		t.Fatalf("%d requirement keys left wrong (%v)", wrong, err)
 	}
-}
-
-// rowDiff lists the rows only one side has.
-func rowDiff(want, got []string) string {
-	count := map[string]int{}
-	for _, r := range want {
-		count[r]++
-	}
-	for _, r := range got {
-		count[r]--
-	}
-	var out []string
-	for r, n := range count {
-		switch {
-		case n > 0:
-			out = append(out, "missing: "+r)
-		case n < 0:
-			out = append(out, "extra:   "+r)
-		}
-	}
-	slices.Sort(out)
-	if len(out) > 40 {
-		out = append(out[:40], "...")
-	}
-	var s string
-	for _, line := range out {
-		s += line + "\n"
-	}
-	return s
 }

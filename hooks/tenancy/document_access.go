@@ -199,7 +199,8 @@ func CollectedTypes(app core.App, customer, supplier string) ([]CollectedType, e
 	var out []CollectedType
 	err := app.DB().Select("t.id", "t.kind").Distinct(true).From(schema.Requirements+" r").
 		InnerJoin(schema.DocumentTypes+" t", dbx.NewExp("t.id = r.type")).
-		Where(dbx.NewExp("r.customer = {:c} AND (r.supplier = {:s} OR r.supplier = '')",
+		// IN, not OR: two ranges of the (customer, supplier) index.
+		Where(dbx.NewExp("r.customer = {:c} AND r.supplier IN ({:s}, '')",
 			dbx.Params{"c": customer, "s": supplier})).
 		All(&out)
 	if err != nil {
