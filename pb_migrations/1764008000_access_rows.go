@@ -97,16 +97,16 @@ func (s ruleSet) apply(app core.App) error {
 // The documents list and view rule stays (its keys already are rows); the
 // write rules that joined grants read the capability rows instead.
 func accessRules() []ruleSet {
-	manages := func(column string) string { return row("g", "manage", column) }
+	manages := func(column string) string { return row("g", column, "manage") }
 	selfOr := func(column, managed string) *string {
-		return rule(accessRows("a", row("a", "self", column), row("a", "manage", managed)))
+		return rule(accessRows("a", row("a", column, "self"), row("a", managed, "manage")))
 	}
-	suppliers := func(column string) string { return accessRows("g", row("g", "manage_suppliers", column)) }
+	suppliers := func(column string) string { return accessRows("g", row("g", column, "manage_suppliers")) }
 	return []ruleSet{
 		{collection: "users", keyColumns: []string{"id"},
 			// Self, a member of an establishment the caller manages (T2), a
 			// reference contact of a relationship it sees (N6).
-			list: rule(accessRows("a", row("a", "self", "id"), row("a", "user", "id")))},
+			list: rule(accessRows("a", row("a", "id", "self", "user")))},
 		{collection: "memberships", keyColumns: []string{"user", "establishment"},
 			list:   selfOr("user", "establishment"),
 			update: rule(accessRows("g", manages("establishment")) + ` && @request.body.user:isset = false && @request.body.establishment:isset = false`),
@@ -114,39 +114,39 @@ func accessRules() []ruleSet {
 		{collection: "establishments", keyColumns: []string{"id"},
 			// Its members and, while a relationship is active, the members
 			// allowed to see it (N4).
-			list: rule(accessRows("a", row("a", "member", "id"), row("a", "partner", "id"))),
+			list: rule(accessRows("a", row("a", "id", "member", "partner"))),
 			update: rule(accessRows("g", manages("id")) +
 				` && @request.body.siret:isset = false && @request.body.siren:isset = false`)},
 		{collection: "relationships", keyColumns: []string{"id"},
-			list: rule(accessRows("a", row("a", "relationship", "id"))),
+			list: rule(accessRows("a", row("a", "id", "relationship"))),
 			// The customer's side sets status and owner, the supplier's admins
 			// the referents (hooks/network narrows each side's fields).
-			update: rule(accessRows("a", row("a", "relationship", "id")) + " && " +
-				accessRows("g", row("g", "manage_suppliers", "customer"), manages("supplier")))},
+			update: rule(accessRows("a", row("a", "id", "relationship")) + " && " +
+				accessRows("g", row("g", "customer", "manage_suppliers"), manages("supplier")))},
 		{collection: "requirements", keyColumns: nil, // migration above
-			list:   rule(accessRows("a", row("a", "member", "customer"), row("a", "requirements", "partnerKey"))),
+			list:   rule(accessRows("a", row("a", "customer", "member"), row("a", "partnerKey", "requirements"))),
 			create: rule(suppliers("customer") + ` && (type.owner = "" || type.owner = customer)`),
 			update: rule(suppliers("customer") + ` && @request.body.customer:isset = false && (type.owner = "" || type.owner = customer)`),
 			del:    rule(suppliers("customer"))},
 		{collection: "document_types", keyColumns: []string{"owner"},
 			// The built-in catalogue (every user holds the empty key), a
 			// customer's own types for its members and its suppliers'.
-			list:   rule(accessRows("a", row("a", "types", "owner"))),
+			list:   rule(accessRows("a", row("a", "owner", "types"))),
 			create: rule(`owner != "" && ` + suppliers("owner")),
 			update: rule(suppliers("owner") + ` && @request.body.owner:isset = false && @request.body.kind:isset = false`),
 			del:    rule(suppliers("owner"))},
 		{collection: "access_requests", keyColumns: []string{"requestedBy", "establishment"},
 			list:   selfOr("requestedBy", "establishment"),
-			create: rule(`requestedBy = @request.auth.id && ` + accessRows("g", row("g", "member", "establishment"))),
+			create: rule(`requestedBy = @request.auth.id && ` + accessRows("g", row("g", "establishment", "member"))),
 			update: rule(accessRows("g", manages("establishment")) + ` && status = "pending"`)},
 		{collection: "audit_log", keyColumns: []string{"establishment"},
-			list: rule(accessRows("a", row("a", "manage", "establishment")))},
+			list: rule(accessRows("a", row("a", "establishment", "manage")))},
 		{collection: "share_links", keyColumns: []string{"createdBy", "establishment"},
 			list: selfOr("createdBy", "establishment")},
 		{collection: "documents",
 			list:   rule(documentsSeen),
-			create: rule(accessRows("g", row("g", "handle_documents", "supplier"))),
-			update: rule(documentsSeen + " && " + accessRows("g", row("g", "handle_documents", "supplier")) +
+			create: rule(accessRows("g", row("g", "supplier", "handle_documents"))),
+			update: rule(documentsSeen + " && " + accessRows("g", row("g", "supplier", "handle_documents")) +
 				" && @request.body.supplier:isset = false && @request.body.type:isset = false" +
 				" && @request.body.addressee:isset = false && @request.body.file:isset = false && @request.body.preview:isset = false" +
 				" && @request.body.archived:isset = false && @request.body.status:isset = false" +

@@ -60,9 +60,19 @@ func accessRows(alias string, terms ...string) string {
 	return signedIn + " && " + a + ".user ?= @request.auth.id && (" + strings.Join(terms, " || ") + ")"
 }
 
-// row is one term of accessRows: a row of kind whose key is the record's
-// column.
-func row(alias, kind, column string) string {
+// row is one term of accessRows: a row of one of kinds whose key is the
+// record's column. Kinds matched against one column go in one term: SQLite
+// reads them as kind IN (...), one seek per kind in (user, kind, key)
+// whatever its statistics say, where an OR of terms needs them to be right.
+func row(alias, column string, kinds ...string) string {
 	a := "@collection.document_access:" + alias
-	return fmt.Sprintf("(%[1]s.kind ?= %[2]q && %[1]s.key ?= %[3]s)", a, kind, column)
+	var ks []string
+	for _, k := range kinds {
+		ks = append(ks, fmt.Sprintf("%s.kind ?= %q", a, k))
+	}
+	kind := ks[0]
+	if len(ks) > 1 {
+		kind = "(" + strings.Join(ks, " || ") + ")"
+	}
+	return fmt.Sprintf("(%s && %s.key ?= %s)", kind, a, column)
 }

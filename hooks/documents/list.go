@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -8,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 
 	"vigie/internal/audience"
+	"vigie/internal/schema"
 )
 
 // SeenRule is the documents list and view rule the migrations set: a
@@ -34,11 +36,26 @@ func ListVisible(e *core.RequestEvent, collection *core.Collection, info *core.R
 	if e.Auth != nil {
 		user = e.Auth.Id
 	}
+	if namesSupplier.MatchString(info.Query[search.FilterQueryParam]) {
+		// One supplier's documents, as the pages ask: SQLite walks that
+		// supplier's (supplier, created) range and probes the caller's
+		// keys for each, instead of gathering every document the caller
+		// sees (800 ms for a customer with 20,000 suppliers). Same
+		// meaning as the rule: keys are never NULL.
+		query.AndWhere(dbx.NewExp("EXISTS (SELECT 1 FROM `"+schema.DocumentAccess+"` `vigie_a` WHERE `vigie_a`.`user` = {:vigieViewer}"+
+			" AND `vigie_a`.`key` IN (`"+collection.Name+"`.`accessKey`, `"+collection.Name+"`.`supplierKey`, `"+collection.Name+"`.`ownerKey`))",
+			dbx.Params{"vigieViewer": user}))
+		return true
+	}
 	query.From(audience.View + " " + collection.Name).
 		AndWhere(dbx.HashExp{collection.Name + ".viewer": user}).
 		Select(visibleColumns(collection)...)
 	return true
 }
+
+// namesSupplier recognises a filter naming one supplier. It only chooses
+// the query's shape: both shapes give the rule's answer.
+var namesSupplier = regexp.MustCompile(`(^|[\s(&])supplier\s*=\s*["']`)
 
 // visibleColumns are the columns a caller may receive: the view also has
 // the hidden keys, the reader and the rowid, which cost a copy each per row

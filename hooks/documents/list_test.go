@@ -91,6 +91,11 @@ func TestDocumentsListMatchesRule(t *testing.T) {
 		{"filter=" + url.QueryEscape("status = 'valid' && archived = false") + "&sort=id", false},
 		{"filter=" + url.QueryEscape("supplier.name ~ 'Home' || addressee.name ~ 'Customer'") + "&sort=type.code,id", false},
 		{"filter=" + url.QueryEscape("type.kind = 'specific'") + "&sort=id", false},
+		// The pages' form (one supplier, newest first), which takes the
+		// per-document shape; with and without a match.
+		{"filter=" + url.QueryEscape(`supplier = "`+w.Home.Id+`"`) + "&sort=-created,id&expand=type,addressee", false},
+		{"filter=" + url.QueryEscape(`(supplier = "`+w.Home.Id+`" || supplier = "nothere") && archived = false`) + "&sort=-created,id", false},
+		{"filter=" + url.QueryEscape(`supplier='nothere'`) + "&skipTotal=1", false},
 		{"expand=type,supplier&fields=id,type,expand.type.code,expand.supplier.name&sort=id", false},
 		{"filter=" + url.QueryEscape("accessKey != ''"), false},        // hidden: superusers only
 		{"filter=" + url.QueryEscape("@request.auth.id != ''"), false}, // 403 for users

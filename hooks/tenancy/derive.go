@@ -10,6 +10,7 @@ import (
 
 	"vigie/internal/audience"
 	"vigie/internal/bulk"
+	"vigie/internal/planner"
 	"vigie/internal/schema"
 )
 
@@ -112,6 +113,9 @@ func Rebuild(app core.App, progress Progress) error {
 			}
 			progress(step.phase, start+len(chunk), len(ids))
 		}
+	}
+	if err := planner.Analyze(app, schema.Grants, schema.DocumentAccess, schema.Requirements); err != nil {
+		return fmt.Errorf("tenancy: rebuild: statistics: %w", err)
 	}
 	_, err := app.DB().NewQuery("INSERT INTO _params (id, value) VALUES ({:id}, json_quote({:v})) " +
 		"ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated = strftime('%Y-%m-%d %H:%M:%fZ')").

@@ -52,6 +52,28 @@ func Optimize(app core.App) error {
 	})
 }
 
+// Analyze re-reads the statistics of tables whose rows were just rewritten
+// in bulk (a rebuild of the access rows), which PRAGMA optimize would judge
+// fresh until they grow tenfold, and makes every connection use them.
+// Stale per-user row counts there make the planner scan a user's rows where
+// a seek per kind would do (50 ms instead of 0.1 for a customer with 20,000
+// suppliers).
+func Analyze(app core.App, tables ...string) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		db := tx.NonconcurrentDB()
+		for _, t := range tables {
+			if _, err := db.NewQuery("ANALYZE `" + t + "`").Execute(); err != nil {
+				return err
+			}
+		}
+		if _, err := db.NewQuery("CREATE TABLE " + reload + " (x)").Execute(); err != nil {
+			return err
+		}
+		_, err := db.NewQuery("DROP TABLE " + reload).Execute()
+		return err
+	})
+}
+
 // Register runs Optimize when `serve` starts (not for a test's router),
 // beside the first requests: they meanwhile plan with the statistics of
 // before.
