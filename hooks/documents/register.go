@@ -21,6 +21,8 @@ type Service struct {
 	App core.App
 	Cfg *config.Config
 	Now func() time.Time
+
+	summaries summaryCache
 }
 
 // Register binds the documents hooks, routes and status sweep.
