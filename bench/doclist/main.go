@@ -55,8 +55,9 @@ func main() {
 	queries := []struct{ name, query string }{
 		{"first page, skipTotal", base + "&skipTotal=1"},
 		{"newest first, skipTotal", base + "&skipTotal=1&sort=-created"},
-		// As the pages ask: one supplier's documents, newest first.
-		{"one supplier, newest first", base + "&skipTotal=1&sort=-created&filter=" + url.QueryEscape(`supplier = "`+firstSupplier(app)+`"`)},
+		// As the pages ask: one supplier's current documents, newest first
+		// (issue 17, item 4: the order the pages use).
+		{"one supplier, newest first", base + "&skipTotal=1&sort=-created&filter=" + url.QueryEscape(`supplier = "`+firstSupplier(app)+`" && status != "superseded"`)},
 		{"first page with total", base},
 	}
 	if *profile != "" {
@@ -71,7 +72,7 @@ func main() {
 		return
 	}
 	type result struct {
-		side           string
+		side, query    string
 		p50, p99, no50 time.Duration
 		ratio          float64
 	}
@@ -94,13 +95,17 @@ func main() {
 			pp50, pp99 := pct(plain, 0.5), pct(plain, 0.99)
 			ratio := float64(up50) / float64(pp50)
 			fmt.Printf("  %-26s %10s %10s %12s %10s %7.2f×\n", q.name, ms(up50), ms(up99), ms(pp50), ms(pp99), ratio)
-			if q.name == queries[0].name {
-				results = append(results, result{side.name, up50, up99, pp50, ratio})
+			if q.name == queries[0].name || q.name == queries[2].name {
+				results = append(results, result{side.name, q.name, up50, up99, pp50, ratio})
 			}
 		}
 	}
 	for _, r := range results {
-		budget.Line("visible documents list, first page, "+r.side,
+		what := "visible documents list, first page, "
+		if r.query != queries[0].name {
+			what = "visible documents, " + r.query + " (as the pages ask), "
+		}
+		budget.Line(what+r.side,
 			fmt.Sprintf("p50 %s p99 %s vs %s without rule = %.2fx", ms(r.p50), ms(r.p99), ms(r.no50), r.ratio), "<= 1.50x", r.ratio <= 1.5)
 	}
 }

@@ -64,36 +64,50 @@ func pageCalls(fx fixtures) []cell {
 		}
 		est, me := pbString(p.est), pbString(p.id)
 		// Every page: api.js startPage, company.js, suppliers.js.
-		get("memberships of me", records("memberships", "filter", "user = "+me, "expand", "establishment"))
+		get("memberships of me", records("memberships", "filter", "user = "+me, "expand", "establishment", "perPage", "200"))
 		// security.js
 		get("security: me", "/api/collections/users/records/"+p.id)
 		// company.js (and locks.js)
 		get("company: lock state", lockState("establishments", p.est))
 		if p.admin {
-			get("company: members", records("memberships", "filter", "establishment = "+est, "expand", "user", "sort", "created"))
+			get("company: members", records("memberships", "filter", "establishment = "+est, "expand", "user", "sort", "created", "page", "1"))
 			get("company: access requests", records("access_requests", "filter", "establishment = "+est+` && status = "pending"`, "sort", "created"))
 		}
 		// compliance.js
-		get("compliance: dashboard", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance")
-		get("compliance: requirements", records("requirements", "filter", "customer = "+est, "expand", "type,supplier"))
-		get("document types", records("document_types", "sort", "name"))
+		get("compliance: dashboard", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?page=1&perPage=50")
+		get("document types", records("document_types", "sort", "name", "perPage", "200"))
+		get("compliance: requirements", records("requirements", "filter", "customer = "+est, "expand", "type,supplier", "page", "1"))
 		get("compliance: suppliers", records("relationships", "filter", "customer = "+est+` && status = "active"`, "expand", "supplier"))
+		if fx.directory != "" {
+			get("compliance: suppliers search", records("relationships", "filter", "customer = "+est+` && status = "active" && (supplier.name ~ `+
+				pbString(fx.directory)+` || supplier.siret ~ `+pbString(fx.directory)+`)`, "expand", "supplier"))
+		}
 		// customers.js
-		customers := records("relationships", "filter", "supplier = "+est+` && status = "active"`, "expand", "customer", "sort", "-created")
+		if p.admin {
+			get("customers: members", records("memberships", "filter", "establishment = "+est, "expand", "user", "perPage", "200"))
+		}
+		customers := records("relationships", "filter", "supplier = "+est+` && status = "active"`, "expand", "customer", "sort", "-created", "page", "1")
 		get("customers: customers", customers)
 		if p.admin {
-			get("customers: members", records("memberships", "filter", "establishment = "+est, "expand", "user"))
 			// One lock state per customer row: the first row's.
-			from := len(cells) - 2
+			from := len(cells) - 1
 			after(from, "customers: lock state", "GET", func(id string) string { return lockState("relationships", id) })
 		}
 		// documents.js
 		get("documents: requirements", records("requirements", "filter",
-			"(supplier = "+est+` || supplier = "") && customer != `+est, "expand", "customer,type"))
-		own := records("documents", "filter", "supplier = "+est, "sort", "-created", "expand", "type,addressee")
+			"(supplier = "+est+` || supplier = "") && customer != `+est, "expand", "customer,type", "page", "1"))
+		// The current documents of the requirements' types: the built-in ones.
+		get("documents: current of required types", records("documents", "filter", "supplier = "+est+` && status != "superseded" && (`+
+			fx.requiredTypes+`)`, "sort", "-created", "perPage", "200"))
+		own := records("documents", "filter", "supplier = "+est+` && status != "superseded"`, "sort", "-created", "expand", "type,addressee", "page", "1")
 		get("documents: documents", own)
 		docs := len(cells) - 1
 		get("documents: customers", records("relationships", "filter", "supplier = "+est+` && status = "active"`, "expand", "customer"))
+		// Earlier versions of the first document, when unfolded.
+		after(docs, "documents: versions", "GET", func(id string) string {
+			return records("documents", "filter", "supplier = "+est+` && status = "superseded" && type = `+pbString(fx.firstType)+` && addressee = ""`,
+				"sort", "-created", "perPage", "200")
+		})
 		// A file link per document, one token per page.
 		after(docs, "documents: file token", "POST", func(string) string { return "/api/files/token" })
 		// gdpr.js: the select lists the caller's admin memberships.
@@ -110,18 +124,18 @@ func pageCalls(fx fixtures) []cell {
 			get("suppliers: directory search", "/api/vigie/directory?q="+formEscape(fx.directory))
 		}
 		if p.customer {
-			get("a supplier's documents", records("documents", "filter", "supplier = "+pbString(fx.supplier),
-				"sort", "-created", "expand", "type,addressee"))
+			get("a supplier's documents", records("documents", "filter", "supplier = "+pbString(fx.supplier)+` && status != "superseded"`,
+				"sort", "-created", "expand", "type,addressee", "page", "1"))
 		}
 	}
 	return cells
 }
 
-// records is api.js records(): perPage=200&skipTotal=1, then the page's
+// records is api.js records(): perPage=50&skipTotal=1, then the page's
 // parameters, in order (a perPage given replaces the default in place),
 // encoded as URLSearchParams does.
 func records(collection string, kv ...string) string {
-	keys, values := []string{"perPage", "skipTotal"}, map[string]string{"perPage": "200", "skipTotal": "1"}
+	keys, values := []string{"perPage", "skipTotal"}, map[string]string{"perPage": "50", "skipTotal": "1"}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if _, ok := values[kv[i]]; !ok {
 			keys = append(keys, kv[i])

@@ -33,7 +33,11 @@ type fixtures struct {
 	// directory is a word of the directory to search, empty when the
 	// directory is not loaded.
 	directory string
-	profiles  []profile
+	// requiredTypes is the filter the documents page builds from a page of
+	// requirements (type = "a" || ...); firstType the type of the versions
+	// it unfolds.
+	requiredTypes, firstType string
+	profiles                 []profile
 }
 
 // prepare adds the missing accounts to the copy in work, through Vigie's
@@ -54,6 +58,19 @@ func prepare(work string) fixtures {
 		(SELECT supplier FROM relationships WHERE customer = {:c} AND status = 'active')
 		GROUP BY supplier ORDER BY count(*) DESC, supplier LIMIT 1`).Bind(dbx.Params{"c": fx.customer}).Row(&fx.supplier))
 	var name string
+	var required []string
+	must(app.DB().NewQuery("SELECT DISTINCT type FROM requirements ORDER BY type LIMIT 8").Column(&required))
+	for i, ty := range required {
+		if i > 0 {
+			fx.requiredTypes += " || "
+		}
+		fx.requiredTypes += "type = " + pbString(ty)
+	}
+	if len(required) > 0 {
+		fx.firstType = required[0]
+	} else {
+		fx.requiredTypes = `type = ""`
+	}
 	if app.DB().NewQuery("SELECT name FROM directory ORDER BY rowid LIMIT 1").Row(&name) == nil {
 		for _, w := range strings.Fields(name) {
 			if len([]rune(w)) >= 3 {

@@ -42,9 +42,77 @@ async function api(method, path, body) {
   return data;
 }
 
+// PAGE_SIZE rows a list shows at a time (U1); lists that feed a select of a
+// few rows (my memberships, document types, members) ask ALL_ROWS.
+const PAGE_SIZE = 50;
+const ALL_ROWS = "200";
+
 function records(collection, params) {
-  const q = new URLSearchParams(Object.assign({ perPage: "200", skipTotal: "1" }, params || {}));
+  const q = new URLSearchParams(Object.assign({ perPage: String(PAGE_SIZE), skipTotal: "1" }, params || {}));
   return api("GET", `/api/collections/${collection}/records?${q}`);
+}
+
+// pager shows the list of a table page by page (U1). load(page) fetches
+// page `page` (from 1), renders it and resolves to whether a next page may
+// exist. The lists skip their total (counting every row costs more than the
+// page), so the next button stays while a page comes back full. Calling
+// pager again on the same table (another establishment) starts at page 1.
+const pagers = new Map();
+function pager(table, load) {
+  let p = pagers.get(table);
+  if (!p) {
+    p = { page: 1 };
+    p.prev = el("button", { type: "button", class: "pager-prev", onclick: () => go(p, p.page - 1) }, t("pager.prev"));
+    p.label = el("span", { class: "pager-page", "aria-live": "polite" });
+    p.next = el("button", { type: "button", class: "pager-next", onclick: () => go(p, p.page + 1) }, t("pager.next"));
+    p.nav = el("nav", { class: "pager", "aria-label": t("pager.label") }, p.prev, p.label, p.next);
+    table.after(p.nav);
+    pagers.set(table, p);
+  }
+  p.load = load;
+  return go(p, 1);
+}
+
+async function go(p, page) {
+  if (page < 1) return;
+  p.prev.disabled = p.next.disabled = true;
+  let more;
+  try {
+    more = await p.load(page);
+  } catch (err) {
+    flash(errorText(err), true);
+    more = false;
+  }
+  p.page = page;
+  p.label.textContent = t("pager.page").replace("{n}", String(page));
+  p.prev.disabled = page <= 1;
+  p.next.disabled = !more;
+  p.nav.hidden = page === 1 && !more;
+}
+
+// searchableSelect fills select with fetch(query)'s options, again as the
+// person types in a search box put before it: a customer with 20,000
+// suppliers cannot pick one from a list of them all.
+function searchableSelect(select, fetch) {
+  let box = select.previousElementSibling;
+  if (!box || !box.classList.contains("select-search")) {
+    box = el("input", { type: "search", class: "select-search", autocomplete: "off", "aria-label": t("pager.search") });
+    box.placeholder = t("pager.search");
+    select.before(box);
+    let timer = null;
+    box.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => select.fill(box.value.trim()).catch((err) => flash(errorText(err), true)), 250);
+    });
+  }
+  box.value = "";
+  select.fill = async (q) => select.replaceChildren(...(await fetch(q)));
+  return select.fill("");
+}
+
+// pbLike quotes a value for a PocketBase ~ (contains) filter.
+function pbLike(v) {
+  return pbString(String(v).replace(/[%_]/g, ""));
 }
 
 // pbString quotes a value for a PocketBase filter.
@@ -104,7 +172,7 @@ async function startPage(selectId, show) {
   const run = () => show(select.value, memberships.find((m) => m.establishment === select.value));
   select.addEventListener("change", () => run().catch((err) => flash(errorText(err), true)));
   try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment" });
+    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment", perPage: ALL_ROWS });
     memberships = res.items;
     select.replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
     await run();

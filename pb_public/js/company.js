@@ -15,7 +15,7 @@ function profileSelect(select, value) {
 
 async function loadMemberships() {
   const me = auth.user;
-  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment" });
+  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment", perPage: ALL_ROWS });
   memberships = res.items;
   const select = document.getElementById("establishment");
   select.replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
@@ -66,7 +66,11 @@ async function showEstablishmentLock(est, isAdmin) {
 }
 
 async function showMembers(estId) {
-  const res = await records("memberships", { filter: `establishment = ${pbString(estId)}`, expand: "user", sort: "created" });
+  await pager(document.getElementById("members"), (page) => showMembersPage(estId, page));
+}
+
+async function showMembersPage(estId, page) {
+  const res = await records("memberships", { filter: `establishment = ${pbString(estId)}`, expand: "user", sort: "created", page: String(page) });
   const rows = res.items.map((m) => {
     const u = (m.expand && m.expand.user) || {};
     const select = profileSelect(el("select", { "aria-label": t("company.profile"), dataset: { membership: m.id } }), m.profile);
@@ -81,6 +85,7 @@ async function showMembers(estId) {
       el("td", {}, remove));
   });
   document.querySelector("#members tbody").replaceChildren(...rows);
+  return rows.length === PAGE_SIZE;
 }
 
 async function update(membershipId, body, estId) {

@@ -12,38 +12,51 @@ function typeLabel(ty) {
 
 async function show(id) {
   if (!id) return;
+  await pager(document.getElementById("compliance"), (page) => showPage(id, page));
+  await showCollected(id);
+}
+
+// One page of suppliers, each with a row per collected type; the summary
+// counts all of them.
+async function showPage(id, page) {
   try {
-    const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance`);
+    const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance?page=${page}&perPage=${PAGE_SIZE}`);
     const rows = res.items.map((it) => el("tr", { dataset: { supplier: it.supplier.siret, type: it.type.code, status: it.status } },
       el("td", {}, it.supplier.name), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
       el("td", {}, badge(it.status)), el("td", {}, it.validUntil || "—")));
     document.querySelector("#compliance tbody").replaceChildren(...rows);
-    document.getElementById("no-compliance").hidden = rows.length > 0;
+    document.getElementById("no-compliance").hidden = rows.length > 0 || page > 1;
     document.getElementById("summary").replaceChildren(
       ...["valid", "expiring", "expired", "missing"].map((s) => el("span", { class: "count", dataset: { status: s } }, badge(s), " " + res.summary[s])));
+    return page * PAGE_SIZE < res.totalSuppliers;
   } catch (err) {
     document.querySelector("#compliance tbody").replaceChildren();
     document.getElementById("summary").replaceChildren();
-    flash(errorText(err), true);
+    throw err;
   }
-  await showCollected(id);
 }
 
 // The types this customer collects, from all suppliers or one (D2).
 async function showCollected(id) {
-  const [reqs, typeRes, rels] = await Promise.all([
-    records("requirements", { filter: `customer = ${pbString(id)}`, expand: "type,supplier" }),
-    records("document_types", { sort: "name" }),
-    records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier" }),
+  const [typeRes] = await Promise.all([
+    records("document_types", { sort: "name", perPage: ALL_ROWS }),
+    pager(document.getElementById("collected"), async (page) => {
+      const reqs = await records("requirements", { filter: `customer = ${pbString(id)}`, expand: "type,supplier", page: String(page) });
+      document.getElementById("collected").replaceChildren(...reqs.items.map((r) => el("li", { dataset: { type: r.expand.type.code } },
+        typeLabel(r.expand.type) + " — " + (r.expand.supplier ? r.expand.supplier.name : t("compliance.allSuppliers")) + " ",
+        el("button", { type: "button", onclick: () => removeRequirement(r.id) }, t("compliance.remove")))));
+      return reqs.items.length === PAGE_SIZE;
+    }),
+    searchableSelect(document.getElementById("collect").supplier, async (q) => {
+      const search = q ? ` && (supplier.name ~ ${pbLike(q)} || supplier.siret ~ ${pbLike(q)})` : "";
+      const rels = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"${search}`, expand: "supplier" });
+      return [el("option", { value: "" }, t("compliance.allSuppliers")),
+        ...rels.items.map((r) => el("option", { value: r.supplier }, r.expand.supplier.name))];
+    }),
   ]);
-  document.getElementById("collected").replaceChildren(...reqs.items.map((r) => el("li", { dataset: { type: r.expand.type.code } },
-    typeLabel(r.expand.type) + " — " + (r.expand.supplier ? r.expand.supplier.name : t("compliance.allSuppliers")) + " ",
-    el("button", { type: "button", onclick: () => removeRequirement(r.id) }, t("compliance.remove")))));
   const form = document.getElementById("collect");
   form.type.replaceChildren(...typeRes.items.filter((ty) => !ty.owner || ty.owner === id)
     .map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeLabel(ty))));
-  form.supplier.replaceChildren(el("option", { value: "" }, t("compliance.allSuppliers")),
-    ...rels.items.map((r) => el("option", { value: r.supplier }, r.expand.supplier.name)));
 }
 
 async function addRequirement(ev) {

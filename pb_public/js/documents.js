@@ -4,7 +4,6 @@
 "use strict";
 
 let types = [];
-let customers = [];
 let fileToken = "";
 
 function badge(status) {
@@ -24,19 +23,32 @@ async function fileLink(doc) {
 
 async function show(id) {
   if (!id) return;
-  const [reqs, docs, typeRes, rels] = await Promise.all([
-    records("requirements", { filter: `(supplier = ${pbString(id)} || supplier = "") && customer != ${pbString(id)}`, expand: "customer,type" }),
-    records("documents", { filter: `supplier = ${pbString(id)}`, sort: "-created", expand: "type,addressee" }),
-    records("document_types", { sort: "name" }),
-    records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"`, expand: "customer" }),
+  const typeRes = await records("document_types", { sort: "name", perPage: ALL_ROWS });
+  types = typeRes.items;
+  await Promise.all([
+    pager(document.getElementById("required"), (page) => showRequired(id, page)),
+    pager(document.getElementById("documents"), (page) => showDocuments(id, page)),
+    searchableSelect(document.querySelector("#upload [name=addressee]"), async (q) => {
+      const search = q ? ` && (customer.name ~ ${pbLike(q)} || customer.siret ~ ${pbLike(q)})` : "";
+      const rels = await records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"${search}`, expand: "customer" });
+      return rels.items.map((r) => el("option", { value: r.customer }, r.expand.customer.name));
+    }),
   ]);
-  customers = rels.items.map((r) => r.expand.customer);
-  const mine = new Set(customers.map((c) => c.id));
-  types = typeRes.items.filter((ty) => !ty.owner || mine.has(ty.owner));
-  const current = docs.items.filter((d) => d.status !== "superseded");
+  const typeSelect = document.querySelector("#upload [name=type]");
+  typeSelect.replaceChildren(...types.map((ty) => el("option", { value: ty.id, dataset: { code: ty.code, kind: ty.kind } }, typeName(ty))));
+  syncAddressee();
+}
 
-  // What each customer requires, and the document that answers it (D5).
-  const rows = reqs.items.filter((r) => mine.has(r.customer)).map((r) => {
+// What each customer requires, and the document that answers it (D5): a
+// page of requirements, then the current documents of their types.
+async function showRequired(id, page) {
+  const reqs = await records("requirements", { filter: `(supplier = ${pbString(id)} || supplier = "") && customer != ${pbString(id)}`, expand: "customer,type", page: String(page) });
+  const typeIds = [...new Set(reqs.items.map((r) => r.type))];
+  const current = typeIds.length === 0 ? [] : (await records("documents", {
+    filter: `supplier = ${pbString(id)} && status != "superseded" && (${typeIds.map((ty) => "type = " + pbString(ty)).join(" || ")})`,
+    sort: "-created", perPage: ALL_ROWS,
+  })).items;
+  const rows = reqs.items.map((r) => {
     const ty = r.expand.type;
     const doc = current.find((d) => d.type === r.type && (d.addressee === "" || d.addressee === r.customer));
     const status = doc ? doc.status : "missing";
@@ -45,36 +57,47 @@ async function show(id) {
       el("td", {}, doc && doc.validUntil ? doc.validUntil.slice(0, 10) : ""));
   });
   document.querySelector("#required tbody").replaceChildren(...rows);
-  document.getElementById("no-required").hidden = rows.length > 0;
+  document.getElementById("no-required").hidden = rows.length > 0 || page > 1;
+  return reqs.items.length === PAGE_SIZE;
+}
 
-  // The documents, newest first; earlier versions fold under the current one (D6).
+// The current documents, newest first; each one's earlier versions unfold
+// under it on demand (D6).
+async function showDocuments(id, page) {
+  const docs = await records("documents", { filter: `supplier = ${pbString(id)} && status != "superseded"`, sort: "-created", expand: "type,addressee", page: String(page) });
   const docRows = [];
-  for (const d of current) {
-    const versions = docs.items.filter((v) => v.status === "superseded" && v.type === d.type && v.addressee === d.addressee);
+  for (const d of docs.items) {
     const row = el("tr", { dataset: { id: d.id, type: d.expand.type.code, status: d.status } },
       el("td", {}, typeName(d.expand.type)), el("td", {}, d.expand.addressee ? d.expand.addressee.name : t("documents.everyone")),
       el("td", {}, d.validUntil ? d.validUntil.slice(0, 10) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
     row.lastChild.append(" ", el("button", { type: "button", class: "share", onclick: () => openShare(d) }, t("documents.share")));
+    row.lastChild.append(" ", el("button", { type: "button", class: "versions", onclick: (ev) => toggleVersions(ev.target, row, id, d) }, t("documents.versions")));
     docRows.push(row);
-    if (versions.length === 0) continue;
+  }
+  document.querySelector("#documents tbody").replaceChildren(...docRows);
+  document.getElementById("no-documents").hidden = docRows.length > 0 || page > 1;
+  return docs.items.length === PAGE_SIZE;
+}
+
+async function toggleVersions(button, row, supplier, d) {
+  const shown = document.querySelectorAll(`#documents tr.version[data-of="${d.id}"]`);
+  if (shown.length > 0) return shown.forEach((o) => o.remove());
+  try {
+    const res = await records("documents", {
+      filter: `supplier = ${pbString(supplier)} && status = "superseded" && type = ${pbString(d.type)} && addressee = ${pbString(d.addressee)}`,
+      sort: "-created", perPage: ALL_ROWS,
+    });
     const older = [];
-    for (const v of versions) {
-      older.push(el("tr", { class: "version", hidden: "hidden", dataset: { id: v.id, status: v.status } },
+    for (const v of res.items) {
+      older.push(el("tr", { class: "version", dataset: { id: v.id, status: v.status, of: d.id } },
         el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, (v.created || "").slice(0, 10)),
         el("td", {}, v.validUntil ? v.validUntil.slice(0, 10) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
     }
-    row.lastChild.append(" ", el("button", { type: "button", class: "versions", onclick: () => older.forEach((o) => { o.hidden = !o.hidden; }) },
-      t("documents.versions") + " (" + versions.length + ")"));
-    docRows.push(...older);
+    if (older.length === 0) older.push(el("tr", { class: "version muted", dataset: { of: d.id } }, el("td", { colspan: "5" }, t("documents.noVersions"))));
+    row.after(...older);
+  } catch (err) {
+    flash(errorText(err), true);
   }
-  document.querySelector("#documents tbody").replaceChildren(...docRows);
-  document.getElementById("no-documents").hidden = docRows.length > 0;
-
-  const typeSelect = document.querySelector("#upload [name=type]");
-  typeSelect.replaceChildren(...types.map((ty) => el("option", { value: ty.id, dataset: { code: ty.code, kind: ty.kind } }, typeName(ty))));
-  document.querySelector("#upload [name=addressee]").replaceChildren(
-    ...customers.map((c) => el("option", { value: c.id }, c.name)));
-  syncAddressee();
 }
 
 // A specific document goes to one customer: the field shows for those types (D3).

@@ -41,7 +41,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   });
   try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)} && profile = "admin"`, expand: "establishment" });
+    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)} && profile = "admin"`, expand: "establishment", perPage: ALL_ROWS });
     adminOf = res.items;
     document.getElementById("establishment").replaceChildren(...adminOf.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
     await show();

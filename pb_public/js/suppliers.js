@@ -10,7 +10,7 @@ function currentCustomer() {
 
 async function loadCustomers() {
   const me = auth.user;
-  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment" });
+  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment", perPage: ALL_ROWS });
   customers = res.items;
   const select = document.getElementById("customer");
   select.replaceChildren(...customers.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
@@ -19,16 +19,19 @@ async function loadCustomers() {
 async function showSuppliers() {
   const id = currentCustomer();
   if (!id) return;
-  const res = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier,referents", sort: "-created" });
-  const rows = res.items.map((r) => {
-    const s = (r.expand && r.expand.supplier) || {};
-    const refs = ((r.expand && r.expand.referents) || []).map((u) =>
-      `${u.firstName || ""} ${u.lastName || ""} <${u.email}>${u.phone ? " " + u.phone : ""}`.trim());
-    return el("tr", { dataset: { siret: s.siret || "" } },
-      el("td", {}, s.name || ""), el("td", {}, s.siret || ""), el("td", {}, s.city || ""), el("td", {}, refs.join(", ")));
+  await pager(document.getElementById("suppliers"), async (page) => {
+    const res = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier,referents", sort: "-created", page: String(page) });
+    const rows = res.items.map((r) => {
+      const s = (r.expand && r.expand.supplier) || {};
+      const refs = ((r.expand && r.expand.referents) || []).map((u) =>
+        `${u.firstName || ""} ${u.lastName || ""} <${u.email}>${u.phone ? " " + u.phone : ""}`.trim());
+      return el("tr", { dataset: { siret: s.siret || "" } },
+        el("td", {}, s.name || ""), el("td", {}, s.siret || ""), el("td", {}, s.city || ""), el("td", {}, refs.join(", ")));
+    });
+    document.querySelector("#suppliers tbody").replaceChildren(...rows);
+    document.getElementById("no-suppliers").hidden = rows.length > 0 || page > 1;
+    return rows.length === PAGE_SIZE;
   });
-  document.querySelector("#suppliers tbody").replaceChildren(...rows);
-  document.getElementById("no-suppliers").hidden = rows.length > 0;
 }
 
 let searchTimer = null;
