@@ -27,7 +27,11 @@ import (
 func Register(app core.App, cfg *config.Config) {
 	applyMailSettings(app, cfg)
 	planner.Register(app)
-	records.Register(app, cfg).ListFrom(schema.Documents, documents.ListVisible)
+	lists := records.Register(app, cfg)
+	lists.ListFrom(schema.Documents, documents.ListVisible)
+	// The pages list one establishment's partners and requirements.
+	lists.ListFrom(schema.Relationships, records.ProbeAccess("customer", "supplier"))
+	lists.ListFrom(schema.Requirements, records.ProbeAccess("customer"))
 	audit.Register(app)
 	tenancy.Register(app, cfg)
 	network.Register(app, cfg)

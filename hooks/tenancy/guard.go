@@ -21,6 +21,19 @@ func Holds(app core.App, userID, establishmentID string, capability profiles.Cap
 	return err == nil && n > 0
 }
 
+// ReachesEveryPartner reports whether userID's membership of establishment
+// lets it see every one of its relationships (not an adviser's assigned
+// ones, T7): its partner grants then cover every active relationship, and
+// a query need not read them one by one.
+func ReachesEveryPartner(app core.App, userID, establishmentID string) bool {
+	var n int
+	err := app.DB().Select("count(*)").From(schema.Grants).Where(dbx.HashExp{
+		"user": userID, "establishment": establishmentID, "capability": string(profiles.SeePartners),
+		"reach": string(profiles.Everything), "source": sourceMembership,
+	}).Row(&n)
+	return err == nil && n > 0
+}
+
 // RequireCapability loads the establishment a custom route acts on and checks
 // that the caller may do capability there. Superusers pass. A caller that is
 // not even a member gets 404, as a rule would answer; a member without the
