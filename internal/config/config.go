@@ -66,7 +66,7 @@ type SMTP struct {
 func Default() Config {
 	return Config{
 		PublicURL:            "http://127.0.0.1:8090",
-		SMTP:                 SMTP{Port: 587, Sender: "vigie@localhost", SenderName: "Vigie"},
+		SMTP:                 SMTP{Port: 587, SenderName: "Vigie"},
 		UploadLimitMB:        10,
 		ExpiringDays:         30,
 		LockTimeout:          4 * time.Hour,
@@ -95,7 +95,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_SMTP_USERNAME", "smtp-username", "SMTP user name", &c.SMTP.Username},
 		{"VIGIE_SMTP_PASSWORD", "smtp-password", "SMTP password (prefer the environment variable)", &c.SMTP.Password},
 		{"VIGIE_SMTP_TLS", "smtp-tls", "use implicit TLS for SMTP", &c.SMTP.TLS},
-		{"VIGIE_MAIL_FROM", "mail-from", "sender address of Vigie's emails", &c.SMTP.Sender},
+		{"VIGIE_MAIL_FROM", "mail-from", "sender address of Vigie's emails (empty: vigie@ the public URL's host)", &c.SMTP.Sender},
 		{"VIGIE_MAIL_FROM_NAME", "mail-from-name", "sender name of Vigie's emails", &c.SMTP.SenderName},
 		{"VIGIE_ENCRYPTION_KEY", "encryption-key", "32-byte key (64 hex digits) encrypting TOTP secrets; generated into pb_data when empty", &c.EncryptionKey},
 		{"VIGIE_UPLOAD_LIMIT_MB", "upload-limit-mb", "largest accepted document, in MB", &c.UploadLimitMB},
