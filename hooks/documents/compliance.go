@@ -151,43 +151,83 @@ func emptySummary() map[string]int {
 	return map[string]int{schema.StatusValid: 0, schema.StatusExpiring: 0, schema.StatusExpired: 0, schema.StatusMissing: 0}
 }
 
-// items are the (supplier, type) cells of suppliers, in their order.
+// items are the (supplier, type) cells of suppliers, in their order; a
+// page of suppliers is read in four statements whatever its size.
 func (s *Service) items(app core.App, customer string, suppliers []Party, financial bool) ([]ComplianceItem, error) {
 	items := []ComplianceItem{}
-	typeCache := map[string]*core.Record{}
 	today := s.today()
-	for _, sup := range suppliers {
-		collected, err := tenancy.CollectedTypes(app, customer, sup.ID)
+	for start := 0; start < len(suppliers); start += itemsBatch {
+		batch := suppliers[start:min(start+itemsBatch, len(suppliers))]
+		ids := make([]any, len(batch))
+		for i, sup := range batch {
+			ids[i] = sup.ID
+		}
+		collected, kinds, err := collectedBySupplier(app, customer, ids)
 		if err != nil {
 			return nil, err
 		}
-		current, err := currentBySupplier(app, sup.ID, customer)
+		current, err := currentBySuppliers(app, customer, ids)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range collected {
-			t, ok := typeCache[c.ID]
-			if !ok {
-				if t, err = app.FindRecordById(schema.DocumentTypes, c.ID); err != nil {
-					return nil, err
+		for _, sup := range batch {
+			for _, t := range collected(sup.ID) {
+				item := ComplianceItem{Supplier: sup, Status: schema.StatusMissing, Type: kinds[t]}
+				if doc, ok := current[sup.ID][t]; ok {
+					item.Status = StatusOn(doc.ValidUntil, today, s.Cfg.ExpiringDays)
+					if !doc.ValidUntil.IsZero() {
+						item.ValidUntil = string(dayOf(doc.ValidUntil))
+					}
+					if kinds[t].Kind != schema.KindFinancial || financial {
+						item.Document = doc.ID
+					}
 				}
-				typeCache[c.ID] = t
+				items = append(items, item)
 			}
-			item := ComplianceItem{Supplier: sup, Status: schema.StatusMissing,
-				Type: Kind{ID: t.Id, Code: t.GetString("code"), Name: t.GetString("name"), Kind: t.GetString("kind")}}
-			if doc, ok := current[c.ID]; ok {
-				item.Status = StatusOn(doc.ValidUntil, today, s.Cfg.ExpiringDays)
-				if !doc.ValidUntil.IsZero() {
-					item.ValidUntil = string(dayOf(doc.ValidUntil))
-				}
-				if c.Kind != schema.KindFinancial || financial {
-					item.Document = doc.ID
-				}
-			}
-			items = append(items, item)
 		}
 	}
 	return items, nil
+}
+
+// itemsBatch bounds the suppliers of one statement (SQLite's variables).
+const itemsBatch = 500
+
+// collectedBySupplier reads the types customer collects from suppliers
+// (tenancy.CollectedTypes, for many at once): collected(supplier) lists
+// them by type name, and kinds describes each.
+func collectedBySupplier(app core.App, customer string, suppliers []any) (func(string) []string, map[string]Kind, error) {
+	var rows []struct {
+		Supplier string `db:"supplier"`
+		ID       string `db:"id"`
+		Code     string `db:"code"`
+		Name     string `db:"name"`
+		Kind     string `db:"kind"`
+	}
+	err := app.DB().Select("r.supplier", "t.id", "t.code", "t.name", "t.kind").Distinct(true).From(schema.Requirements+" r").
+		InnerJoin(schema.DocumentTypes+" t", dbx.NewExp("t.id = r.type")).
+		Where(dbx.HashExp{"r.customer": customer}).AndWhere(dbx.In("r.supplier", append(suppliers, "")...)).
+		OrderBy("t.name", "t.id").All(&rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	kinds := map[string]Kind{}
+	own := map[string][]string{}
+	for _, r := range rows {
+		kinds[r.ID] = Kind{ID: r.ID, Code: r.Code, Name: r.Name, Kind: r.Kind}
+		own[r.Supplier] = append(own[r.Supplier], r.ID)
+	}
+	collected := func(supplier string) []string {
+		seen := map[string]bool{}
+		var out []string
+		for _, r := range rows { // in type order, each type once
+			if (r.Supplier == "" || r.Supplier == supplier) && !seen[r.ID] {
+				seen[r.ID] = true
+				out = append(out, r.ID)
+			}
+		}
+		return out
+	}
+	return collected, kinds, nil
 }
 
 // visibleSuppliers lists customer's active suppliers the user sees through
@@ -213,24 +253,28 @@ func visibleSuppliers(app core.App, customer, userID, only string, limit, offset
 
 type currentDoc struct {
 	ID         string         `db:"id"`
+	Supplier   string         `db:"supplier"`
 	Type       string         `db:"type"`
 	ValidUntil types.DateTime `db:"validUntil"`
 }
 
-// currentBySupplier maps each type to supplier's current version for
+// currentBySuppliers maps each supplier's types to its current version for
 // customer: shared documents and those addressed to it.
-func currentBySupplier(app core.App, supplier, customer string) (map[string]currentDoc, error) {
+func currentBySuppliers(app core.App, customer string, suppliers []any) (map[string]map[string]currentDoc, error) {
 	var docs []currentDoc
-	err := app.DB().Select("id", "type", "validUntil").From(schema.Documents).
-		Where(dbx.NewExp("supplier = {:s} AND status != 'superseded' AND (addressee = '' OR addressee = {:c})",
-			dbx.Params{"s": supplier, "c": customer})).
+	err := app.DB().Select("id", "supplier", "type", "validUntil").From(schema.Documents).
+		Where(dbx.In("supplier", suppliers...)).
+		AndWhere(dbx.NewExp("status != 'superseded' AND (addressee = '' OR addressee = {:c})", dbx.Params{"c": customer})).
 		OrderBy("created", "rowid").All(&docs)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]currentDoc, len(docs))
+	out := make(map[string]map[string]currentDoc, len(suppliers))
 	for _, d := range docs {
-		out[d.Type] = d // the latest wins (ties: the last written; the summary's order too)
+		if out[d.Supplier] == nil {
+			out[d.Supplier] = map[string]currentDoc{}
+		}
+		out[d.Supplier][d.Type] = d // the latest wins (ties: the last written; the summary's order too)
 	}
 	return out, nil
 }
