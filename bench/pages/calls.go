@@ -79,8 +79,8 @@ func pageCalls(fx fixtures) []cell {
 		get("compliance: requirements", records("requirements", "filter", "customer = "+est, "expand", "type,supplier", "page", "1"))
 		get("compliance: suppliers", records("relationships", "filter", "customer = "+est+` && status = "active"`, "expand", "supplier"))
 		if fx.directory != "" {
-			get("compliance: suppliers search", records("relationships", "filter", "customer = "+est+` && status = "active" && (supplier.name ~ `+
-				pbString(fx.directory)+` || supplier.siret ~ `+pbString(fx.directory)+`)`, "expand", "supplier"))
+			// api.js partnersMatching, as the pickers of compliance and documents search.
+			get("partner picker search", records("establishments", "filter", "id != "+est+" && name ~ "+pbString(fx.directory), "sort", "name"))
 		}
 		// customers.js
 		if p.admin {

@@ -110,6 +110,18 @@ function searchableSelect(select, fetch) {
   return select.fill("");
 }
 
+// partnersMatching lists the establishments the caller works with (its
+// partners, by the establishments rule) whose SIRET (digits) or name holds
+// q, for a picker; the server checks the relationship of what is picked.
+// Not a filter over a relationship's establishment: PocketBase joins a
+// relation through json_each, which reads every establishment per row.
+async function partnersMatching(self, q) {
+  const digits = q.replace(/\s/g, "");
+  const term = /^\d+$/.test(digits) ? `siret ~ ${pbLike(digits)}` : `name ~ ${pbLike(q)}`;
+  const res = await records("establishments", { filter: `id != ${pbString(self)} && ${term}`, sort: "name" });
+  return res.items;
+}
+
 // pbLike quotes a value for a PocketBase ~ (contains) filter.
 function pbLike(v) {
   return pbString(String(v).replace(/[%_]/g, ""));

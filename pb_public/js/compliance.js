@@ -48,10 +48,10 @@ async function showCollected(id) {
       return reqs.items.length === PAGE_SIZE;
     }),
     searchableSelect(document.getElementById("collect").supplier, async (q) => {
-      const search = q ? ` && (supplier.name ~ ${pbLike(q)} || supplier.siret ~ ${pbLike(q)})` : "";
-      const rels = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"${search}`, expand: "supplier" });
-      return [el("option", { value: "" }, t("compliance.allSuppliers")),
-        ...rels.items.map((r) => el("option", { value: r.supplier }, r.expand.supplier.name))];
+      const all = el("option", { value: "" }, t("compliance.allSuppliers"));
+      if (q) return [all, ...(await partnersMatching(id, q)).map((e) => el("option", { value: e.id }, e.name))];
+      const rels = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier" });
+      return [all, ...rels.items.map((r) => el("option", { value: r.supplier }, r.expand.supplier.name))];
     }),
   ]);
   const form = document.getElementById("collect");

@@ -29,8 +29,8 @@ async function show(id) {
     pager(document.getElementById("required"), (page) => showRequired(id, page)),
     pager(document.getElementById("documents"), (page) => showDocuments(id, page)),
     searchableSelect(document.querySelector("#upload [name=addressee]"), async (q) => {
-      const search = q ? ` && (customer.name ~ ${pbLike(q)} || customer.siret ~ ${pbLike(q)})` : "";
-      const rels = await records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"${search}`, expand: "customer" });
+      if (q) return (await partnersMatching(id, q)).map((e) => el("option", { value: e.id }, e.name));
+      const rels = await records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"`, expand: "customer" });
       return rels.items.map((r) => el("option", { value: r.customer }, r.expand.customer.name));
     }),
   ]);
