@@ -11,6 +11,7 @@ import (
 // Register binds tenancy's hooks and routes.
 func Register(app core.App, cfg *config.Config) {
 	bindUsers(app)
+	bindUserPrivacy(app)
 	bindEstablishments(app)
 	bindMemberships(app)
 	bindRelationships(app)

@@ -1,12 +1,18 @@
 package tenancy_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	"vigie/internal/handler"
+	"vigie/internal/schema"
 	"vigie/internal/testkit"
 )
 
@@ -105,4 +111,66 @@ func TestSignupSetting(t *testing.T) {
 		ExpectedStatus: 400, ExpectedContent: []string{`"support":{`},
 		TestAppFactory: func(testing.TB) *tests.TestApp { return open }, DisableTestAppCleanup: true,
 	}).Test(t)
+}
+
+// N6, S4 (issue 18, item 16): another user's security fields reach no one
+// but that user and the operator: not the admin who lists its members, not
+// a customer reading its supplier's reference contacts.
+func TestUserSecurityFieldsStayPrivate(t *testing.T) {
+	w := testkit.NewWorld(t)
+	rel := testkit.Record(t, w.App, schema.Relationships, map[string]any{
+		"customer": w.Customer.Id, "supplier": w.Home.Id, "status": "active", "referents": []string{w.Users[testkit.Admin].Id}})
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(actor testkit.Actor, target string) map[string]any {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		for k, v := range w.Headers(t, actor) {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != 200 {
+			t.Fatalf("%s %s: %d %s", actor, target, rec.Code, rec.Body)
+		}
+		return body
+	}
+	check := func(actor testkit.Actor, where string, user map[string]any) {
+		t.Helper()
+		self := actor != testkit.Operator && user["id"] == w.Users[actor].Id
+		for _, f := range []string{"passwordScore", "totpEnabled", "lastLoginAt", "support", "verified"} {
+			if _, shown := user[f]; shown != (self || actor == testkit.Operator) {
+				t.Errorf("%s, %s: user %s, field %s shown = %v", actor, where, user["email"], f, shown)
+			}
+		}
+	}
+	users := 0
+	for _, actor := range []testkit.Actor{testkit.Admin, testkit.Processing, testkit.Operator} {
+		for _, it := range get(actor, "/api/collections/users/records?perPage=200")["items"].([]any) {
+			check(actor, "users list", it.(map[string]any))
+			users++
+		}
+	}
+	// The customer's members read Home's reference contact.
+	contacts := 0
+	for actor := range w.Users {
+		if !slices.Contains(testkit.Actors, actor) || actor == testkit.Guest {
+			continue
+		}
+		body := get(actor, "/api/collections/relationships/records?expand=referents&filter="+url.QueryEscape(`id = "`+rel.Id+`"`))
+		for _, it := range body["items"].([]any) {
+			expand, _ := it.(map[string]any)["expand"].(map[string]any)
+			refs, _ := expand["referents"].([]any)
+			for _, r := range refs {
+				check(actor, "a relationship's contacts", r.(map[string]any))
+				contacts++
+			}
+		}
+	}
+	if users < 4 || contacts == 0 {
+		t.Fatalf("the world no longer tests this: %d users and %d contacts read", users, contacts)
+	}
 }
