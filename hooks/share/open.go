@@ -70,14 +70,28 @@ func (s *Service) check(e *core.RequestEvent, token, typed string, countOpens bo
 	if !s.usable(link, countOpens) {
 		return nil, errGone()
 	}
-	if !link.GetBool("requireEmail") || sameEmail(typed, link.GetString("email")) {
+	if !link.GetBool("requireEmail") {
 		return link, nil
 	}
-	err := e.App.RunInTransaction(func(tx core.App) error {
-		if _, err := tx.DB().NewQuery("UPDATE share_links SET failures = failures + 1 WHERE id = {:id}").
+	// Each check takes one of the link's remaining failures before it
+	// compares (S11): parallel guesses can no longer all be compared while
+	// the link reads unlocked; a right address gives its failure back.
+	res, err := e.App.DB().NewQuery("UPDATE share_links SET failures = failures + 1 WHERE id = {:id} AND failures < {:max} AND lockedAt = ''").
+		Bind(dbx.Params{"id": link.Id, "max": maxFailures}).Execute()
+	if err != nil {
+		return nil, err
+	}
+	if taken, _ := res.RowsAffected(); taken == 0 {
+		return nil, errGone()
+	}
+	if sameEmail(typed, link.GetString("email")) {
+		if _, err := e.App.DB().NewQuery("UPDATE share_links SET failures = failures - 1 WHERE id = {:id} AND failures > 0").
 			Bind(dbx.Params{"id": link.Id}).Execute(); err != nil {
-			return err
+			return nil, err
 		}
+		return link, nil
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
 		// The failure that reaches the limit, and only it, locks the link.
 		res, err := tx.DB().NewQuery("UPDATE share_links SET lockedAt = {:now} WHERE id = {:id} AND failures >= {:max} AND lockedAt = ''").
 			Bind(dbx.Params{"max": maxFailures, "now": s.stamp(), "id": link.Id}).Execute()

@@ -3,16 +3,20 @@ package share_test
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	_ "modernc.org/sqlite"
 
+	"vigie/internal/handler"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
 )
@@ -291,3 +295,58 @@ func TestAcceptL4(t *testing.T) {
 		w.call(t, c.actor, http.MethodGet, "/api/collections/share_links/records", "", 200, want...)
 	}
 }
+
+// S11 (issue 18, item 11): fifteen wrong addresses sent at once are not all
+// checked: five are, the link locks, and the right address then gets 410.
+func TestLockoutRaceS11(t *testing.T) {
+	w := newShareWorld(t)
+	id, token := w.share(t, testkit.Admin, "kbis", `{"email":"r@x.test"}`)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const guesses = 15
+	statuses := make([]int, guesses)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			req := httptest.NewRequest(http.MethodPost, "/api/vigie/share/"+token, strings.NewReader(fmt.Sprintf(`{"email":"guess%d@x.test"}`, i)))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = fmt.Sprintf("10.0.0.%d:1234", i+1)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			statuses[i] = rec.Code
+		}()
+	}
+	close(start)
+	wg.Wait()
+	checked := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusForbidden:
+			checked++
+		case http.StatusGone:
+		default:
+			t.Fatalf("answers %v", statuses)
+		}
+	}
+	failed := 0
+	for _, a := range w.actions(t, id) {
+		if a == "share.failed" {
+			failed++
+		}
+	}
+	var failures int
+	w.App.DB().NewQuery("SELECT failures FROM share_links WHERE id = {:id}").Bind(dbx.Params{"id": id}).Row(&failures)
+	if checked != maxChecks || failed != maxChecks || failures != maxChecks {
+		t.Fatalf("%d of %d wrong addresses checked (%d audited, %d counted), want %d: %v", checked, guesses, failed, failures, maxChecks, statuses)
+	}
+	w.call(t, testkit.Guest, http.MethodPost, "/api/vigie/share/"+token, `{"email":"r@x.test"}`, 410, `"status":410`)
+}
+
+// maxChecks is the link's allowance of wrong addresses (L2).
+const maxChecks = 5
