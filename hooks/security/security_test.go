@@ -257,6 +257,14 @@ func TestSupportAccessS5(t *testing.T) {
 	w.As(t, testkit.Support, tests.ApiScenario{Name: "but writes nothing", Method: http.MethodPatch,
 		URL: "/api/collections/establishments/records/" + w.Home.Id, Body: strings.NewReader(`{"name":"x"}`),
 		ExpectedStatus: 404, ExpectedContent: testkit.Body404}).Test(t)
+	// S14 (issue 18, item 13): nor asks for a new admin.
+	w.As(t, testkit.Support, tests.ApiScenario{Name: "nor asks for a new user", Method: http.MethodPost,
+		URL:  "/api/collections/access_requests/records",
+		Body: strings.NewReader(`{"establishment":"` + w.Home.Id + `","email":"mole@x.test","profile":"admin","requestedBy":"` + w.Users[testkit.Support].Id + `"}`),
+		ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}}).Test(t)
+	if n, _ := w.App.CountRecords(schema.AccessRequests, dbx.HashExp{"email": "mole@x.test"}); n != 0 {
+		t.Fatalf("support's access request was written")
+	}
 	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "support.read", "establishment": w.Home.Id}); n < 2 {
 		t.Fatalf("support reads audited = %d", n)
 	}

@@ -21,6 +21,16 @@ func Holds(app core.App, userID, establishmentID string, capability profiles.Cap
 	return err == nil && n > 0
 }
 
+// HoldsAsMember reports whether userID is a member of establishmentID
+// through a membership, not through a support grant.
+func HoldsAsMember(app core.App, userID, establishmentID string) bool {
+	var n int
+	err := app.DB().Select("count(*)").From(schema.Grants).Where(dbx.HashExp{
+		"user": userID, "establishment": establishmentID, "capability": string(profiles.Member), "source": sourceMembership,
+	}).Row(&n)
+	return err == nil && n > 0
+}
+
 // ReachesEveryPartner reports whether userID's membership of establishment
 // lets it see every one of its relationships (not an adviser's assigned
 // ones, T7): its partner grants then cover every active relationship, and

@@ -25,6 +25,12 @@ func bindAccessRequests(app core.App, cfg *config.Config) {
 		for _, f := range []string{"decidedBy", "decidedAt", "membership"} {
 			e.Record.Set(f, nil)
 		}
+		// Support staff read an establishment that lets them in; they never
+		// write there (S14, issue 18, item 13), and their member grant
+		// would otherwise pass the create rule.
+		if !e.HasSuperuserAuth() && e.Auth != nil && !HoldsAsMember(e.App, e.Auth.Id, e.Record.GetString("establishment")) {
+			return e.ForbiddenError("Only the establishment's members ask for new users.", nil)
+		}
 		if e.Record.GetString("profile") == string(profiles.Collector) {
 			return e.BadRequestError("Invalid request.", validation.Errors{"profile": validation.NewError(
 				"validation_collector_by_customer", "Collectors are added by customers.")})
