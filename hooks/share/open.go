@@ -35,6 +35,25 @@ func redacted(next func(*core.RequestEvent) error) func(*core.RequestEvent) erro
 	}
 }
 
+// sharePrefixes start the paths that carry a share token or a signed file
+// URL.
+var sharePrefixes = []string{"/s/", "/api/vigie/share/", "/api/vigie/share-files/"}
+
+// redactSharePaths lets the request through unchanged, then leaves to the
+// logger only the share path's prefix: whatever answered, no token or
+// signature reaches the request log.
+func redactSharePaths(e *core.RequestEvent) error {
+	err := e.Next()
+	path := e.Request.URL.Path
+	for _, prefix := range sharePrefixes {
+		if strings.HasPrefix(strings.ToLower(path), prefix) {
+			e.Request.URL.Path, e.Request.URL.RawPath, e.Request.URL.RawQuery = prefix+"{redacted}", "", ""
+			break
+		}
+	}
+	return err
+}
+
 // errNotOpened is the one answer to a wrong address and to an unknown token,
 // so that tokens cannot be probed (L2).
 func errNotOpened() error {

@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"vigie/internal/config"
 )
@@ -41,6 +43,13 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 		se.Router.POST("/api/vigie/documents/{id}/share", s.create)
 		se.Router.DELETE("/api/vigie/share-links/{id}", s.revoke)
 		se.Router.GET("/api/vigie/share-links/{id}/history", s.history)
+		// Inside PocketBase's request logger, before its rate limiter and
+		// router: requests refused before the share handlers (429, a wrong
+		// method's 404, an unknown share-file path) are logged without their
+		// token too (issue 18, item 12).
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id: "vigieShareLogRedaction", Priority: apis.DefaultActivityLoggerMiddlewarePriority + 1, Func: redactSharePaths,
+		})
 		se.Router.POST("/api/vigie/share/{token}", redacted(s.open))
 		se.Router.POST("/api/vigie/share/{token}/accept", redacted(s.accept))
 		se.Router.GET("/api/vigie/share-files/{link}/{file}", redacted(s.file))

@@ -90,6 +90,26 @@ func TestTokenNotStoredL1(t *testing.T) {
 	w.call(t, testkit.Guest, http.MethodPost, "/api/vigie/share/"+token, `{"email":"r@x.test"}`, 200, `"fileUrl":`)
 	w.call(t, testkit.Guest, http.MethodPost, "/api/vigie/share/"+token+"/accept", `{"email":"r@x.test","name":"R X"}`, 200, `"acceptedName":"R X"`)
 	w.call(t, testkit.Guest, http.MethodGet, "/s/"+token, "", 200, "share.js")
+	// Refused before the share handlers (issue 18, item 12): a wrong
+	// method, a path in another case, a share-file path that names nothing,
+	// and the rate limiter's 429.
+	w.call(t, testkit.Guest, http.MethodPut, "/api/vigie/share/"+token, `{}`, 404, `"status":404`)
+	w.call(t, testkit.Guest, http.MethodGet, "/S/"+token, "", 404, "")
+	w.call(t, testkit.Guest, http.MethodGet, "/api/vigie/share-files/"+token+"/x.pdf?sig="+token, "", 404, `"status":404`)
+	testkit.RateLimited(w.App)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited := false
+	for i := 0; i < 200 && !limited; i++ {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/s/"+token, nil))
+		limited = rec.Code == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Fatal("the share page was never rate-limited: the check would prove nothing")
+	}
 	w.App.OnTerminate().Trigger(&core.TerminateEvent{App: w.App}, func(e *core.TerminateEvent) error { return nil })
 	var logs int
 	w.App.AuxDB().NewQuery("SELECT count(*) FROM _logs").Row(&logs)
