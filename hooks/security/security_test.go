@@ -259,8 +259,8 @@ func TestSupportAccessS5(t *testing.T) {
 		ExpectedStatus: 404, ExpectedContent: testkit.Body404}).Test(t)
 	// S14 (issue 18, item 13): nor asks for a new admin.
 	w.As(t, testkit.Support, tests.ApiScenario{Name: "nor asks for a new user", Method: http.MethodPost,
-		URL:  "/api/collections/access_requests/records",
-		Body: strings.NewReader(`{"establishment":"` + w.Home.Id + `","email":"mole@x.test","profile":"admin","requestedBy":"` + w.Users[testkit.Support].Id + `"}`),
+		URL:            "/api/collections/access_requests/records",
+		Body:           strings.NewReader(`{"establishment":"` + w.Home.Id + `","email":"mole@x.test","profile":"admin","requestedBy":"` + w.Users[testkit.Support].Id + `"}`),
 		ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}}).Test(t)
 	if n, _ := w.App.CountRecords(schema.AccessRequests, dbx.HashExp{"email": "mole@x.test"}); n != 0 {
 		t.Fatalf("support's access request was written")
