@@ -1,6 +1,8 @@
 package network
 
 import (
+	"time"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/locks"
 	"vigie/hooks/notify"
 	"vigie/hooks/tenancy"
 	"vigie/internal/config"
@@ -209,6 +212,11 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 	isReferent := slices.Contains(rel.GetStringSlice("referents"), contactID)
 	if !fresh && isReferent {
 		return rel, false, nil
+	}
+	if !rel.IsNew() {
+		if err := locks.Writable(tx, schema.Relationships, rel.Id, callerID, time.Now()); err != nil {
+			return nil, false, err
+		}
 	}
 	rel.Set("status", schema.RelationshipActive)
 	if !isReferent {

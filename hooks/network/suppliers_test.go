@@ -2,8 +2,10 @@ package network_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
@@ -113,4 +115,36 @@ func TestAddSupplierRefusalsN7(t *testing.T) {
 	if after, _ := w.App.CountRecords(schema.Memberships); after != before {
 		t.Fatalf("memberships %d → %d after refusals", before, after)
 	}
+}
+
+// K4 (issue 18, item 15): the suppliers route does not rewrite a
+// relationship someone else holds the lock of; the lock's holder may.
+func TestAddSupplierRespectsLocksK4(t *testing.T) {
+	w := newNetWorld(t)
+	rel, err := w.App.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": w.Home.Id, "s": w.Supplier.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := testkit.Record(t, w.App, schema.Locks, map[string]any{"collection": schema.Relationships, "recordId": rel.Id,
+		"holder": w.SupplierAdmin.Id, "expiresAt": time.Now().Add(time.Hour).UTC().Format("2006-01-02 15:04:05.000Z")})
+	body := `{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"newcomer@supplier.test"}}`
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "a locked relationship", Method: http.MethodPost, URL: suppliersURL(w.Home.Id), Body: strings.NewReader(body),
+		ExpectedStatus: 423, ExpectedContent: []string{`"status":423`},
+	}).Test(t)
+	after, _ := w.App.FindRecordById(schema.Relationships, rel.Id)
+	if !slices.Equal(after.GetStringSlice("referents"), rel.GetStringSlice("referents")) {
+		t.Fatalf("a locked relationship was rewritten: %v", after.GetStringSlice("referents"))
+	}
+	if _, err := w.App.FindAuthRecordByEmail(schema.Users, "newcomer@supplier.test"); err == nil {
+		t.Fatal("the refused request left a new user behind")
+	}
+	if err := w.App.Delete(lock); err != nil {
+		t.Fatal(err)
+	}
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "once free", Method: http.MethodPost, URL: suppliersURL(w.Home.Id), Body: strings.NewReader(body),
+		ExpectedStatus: 200, ExpectedContent: []string{`"status":"already_present"`},
+	}).Test(t)
 }

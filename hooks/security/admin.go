@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/locks"
 	"vigie/hooks/tenancy"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
@@ -95,6 +96,9 @@ func (s *Service) supportAccess(e *core.RequestEvent) error {
 		if until, err = types.ParseDateTime(body.Until); err != nil || until.IsZero() || !until.Time().After(s.Now()) {
 			return e.BadRequestError("Invalid date.", validation.Errors{"until": validation.NewError("validation_invalid_date", "A date in the future.")})
 		}
+	}
+	if err := locks.Writable(e.App, schema.Establishments, est.Id, e.Auth.Id, s.Now()); err != nil {
+		return err
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById(schema.Establishments, est.Id)

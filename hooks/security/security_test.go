@@ -246,6 +246,17 @@ func TestSupportAccessS5(t *testing.T) {
 	}
 	w.As(t, testkit.Admin, tests.ApiScenario{Name: "a date in the past", Method: http.MethodPut, URL: url,
 		Body: strings.NewReader(`{"enabled":true,"until":"2001-01-01 00:00:00Z"}`), ExpectedStatus: 400, ExpectedContent: []string{`"until":{`}}).Test(t)
+	// K4 (issue 18, item 15): not while someone else holds the establishment's lock.
+	lock := testkit.Record(t, w.App, schema.Locks, map[string]any{"collection": schema.Establishments, "recordId": w.Home.Id,
+		"holder": w.Users[testkit.FullAccess].Id, "expiresAt": time.Now().Add(time.Hour).UTC().Format("2006-01-02 15:04:05.000Z")})
+	w.As(t, testkit.Admin, tests.ApiScenario{Name: "a locked establishment", Method: http.MethodPut, URL: url,
+		Body: strings.NewReader(`{"enabled":true}`), ExpectedStatus: 423, ExpectedContent: []string{`"status":423`}}).Test(t)
+	if fresh, _ := w.App.FindRecordById(schema.Establishments, w.Home.Id); fresh.GetBool("supportAccess") {
+		t.Fatal("support access was turned on under someone else's lock")
+	}
+	if err := w.App.Delete(lock); err != nil {
+		t.Fatal(err)
+	}
 	until := time.Now().Add(48 * time.Hour).UTC().Format("2006-01-02 15:04:05.000Z")
 	w.As(t, testkit.Admin, tests.ApiScenario{Name: "grant", Method: http.MethodPut, URL: url,
 		Body: strings.NewReader(`{"enabled":true,"until":"` + until + `"}`), ExpectedStatus: 200, ExpectedContent: []string{`"enabled":true`}}).Test(t)
