@@ -153,8 +153,35 @@ func (s *Service) bindSupportReads(app core.App) {
 	})
 }
 
+// supportAudited says which establishments a record of collection belongs
+// to, for the audit of support reads: establishmentOf's collections, and
+// the requirements and custom types support staff also read (S6, S14;
+// issue 18, item 14).
+func supportAudited(collection string) (func(*core.Record) []string, bool) {
+	if find, ok := establishmentOf[collection]; ok {
+		return find, true
+	}
+	switch collection {
+	case schema.Requirements:
+		return func(r *core.Record) []string {
+			if s := r.GetString("supplier"); s != "" {
+				return []string{r.GetString("customer"), s}
+			}
+			return []string{r.GetString("customer")}
+		}, true
+	case schema.DocumentTypes:
+		return func(r *core.Record) []string {
+			if o := r.GetString("owner"); o != "" {
+				return []string{o}
+			}
+			return nil
+		}, true
+	}
+	return nil, false
+}
+
 func (s *Service) auditSupportRead(e *core.RequestEvent, collection string, records []*core.Record) error {
-	find, ok := establishmentOf[collection]
+	find, ok := supportAudited(collection)
 	if !ok || len(records) == 0 {
 		return nil
 	}

@@ -268,6 +268,13 @@ func TestSupportAccessS5(t *testing.T) {
 	w.As(t, testkit.Support, tests.ApiScenario{Name: "but writes nothing", Method: http.MethodPatch,
 		URL: "/api/collections/establishments/records/" + w.Home.Id, Body: strings.NewReader(`{"name":"x"}`),
 		ExpectedStatus: 404, ExpectedContent: testkit.Body404}).Test(t)
+	// S6, S14 (issue 18, item 14): its requirements are read, and audited.
+	testkit.Record(t, w.App, schema.Requirements, map[string]any{"customer": w.Home.Id, "type": testkit.TypeID(t, w.App, "kbis")})
+	w.As(t, testkit.Support, tests.ApiScenario{Name: "support reads Home's requirements", Method: http.MethodGet,
+		URL: "/api/collections/requirements/records", ExpectedStatus: 200, ExpectedContent: []string{w.Home.Id}}).Test(t)
+	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "support.read", "establishment": w.Home.Id, "collection": schema.Requirements}); n != 1 {
+		t.Fatalf("support's requirements read audited %d times", n)
+	}
 	// S14 (issue 18, item 13): nor asks for a new admin.
 	w.As(t, testkit.Support, tests.ApiScenario{Name: "nor asks for a new user", Method: http.MethodPost,
 		URL:            "/api/collections/access_requests/records",
