@@ -64,6 +64,7 @@ func (s *Service) list(e *core.RequestEvent, collection *core.Collection) error 
 	event := &core.RecordsListRequestEvent{RequestEvent: e, Records: records, Result: result}
 	event.Collection = collection
 	return e.App.OnRecordsListRequest().Trigger(event, func(e *core.RecordsListRequestEvent) error {
+		expandByProbe(ctx, e.RequestEvent, info, collection, e.Records)
 		if err := apis.EnrichRecords(e.RequestEvent, e.Records); err != nil {
 			return apierr.Or(err, e.InternalServerError("Failed to enrich records", err))
 		}

@@ -44,22 +44,29 @@ func ProbeAccess(columns ...string) ListSource {
 		if !holdsMany(e, user, terms) {
 			return false
 		}
-		probes := make([]string, len(terms))
-		params := dbx.Params{"vigieProbeUser": user}
-		for i, t := range terms {
-			kinds := make([]string, len(t.kinds))
-			for j, k := range t.kinds {
-				name := fmt.Sprintf("vigieProbeKind%d_%d", i, j)
-				params[name] = k
-				kinds[j] = "{:" + name + "}"
-			}
-			probes[i] = "EXISTS (SELECT 1 FROM `" + schema.DocumentAccess + "` `vigie_p` WHERE `vigie_p`.`user` = {:vigieProbeUser}" +
-				" AND `vigie_p`.`kind` IN (" + strings.Join(kinds, ", ") + ")" +
-				" AND COALESCE(`vigie_p`.`key`, '') = COALESCE(`" + collection.Name + "`.`" + t.column + "`, ''))"
-		}
-		query.AndWhere(dbx.NewExp("{:vigieProbeUser} != '' AND ("+strings.Join(probes, " OR ")+")", params))
+		query.AndWhere(probeExpr(collection.Name, terms, user))
 		return true
 	}
+}
+
+// probeExpr is an access-rows rule as one EXISTS probe per term on the
+// records of table: "user holds a row of one of the term's kinds whose key
+// is the record's column", false for a guest (user "").
+func probeExpr(table string, terms []accessTerm, user string) dbx.Expression {
+	probes := make([]string, len(terms))
+	params := dbx.Params{"vigieProbeUser": user}
+	for i, t := range terms {
+		kinds := make([]string, len(t.kinds))
+		for j, k := range t.kinds {
+			name := fmt.Sprintf("vigieProbeKind%d_%d", i, j)
+			params[name] = k
+			kinds[j] = "{:" + name + "}"
+		}
+		probes[i] = "EXISTS (SELECT 1 FROM `" + schema.DocumentAccess + "` `vigie_p` WHERE `vigie_p`.`user` = {:vigieProbeUser}" +
+			" AND `vigie_p`.`kind` IN (" + strings.Join(kinds, ", ") + ")" +
+			" AND COALESCE(`vigie_p`.`key`, '') = COALESCE(`" + table + "`.`" + t.column + "`, ''))"
+	}
+	return dbx.NewExp("{:vigieProbeUser} != '' AND ("+strings.Join(probes, " OR ")+")", params)
 }
 
 // ProbeFrom is where probing starts to pay: below it, the rule's join reads

@@ -107,6 +107,9 @@ func TestListAndViewMatchPocketBase(t *testing.T) {
 		{"sort=nothere", false},
 		{"filter=" + url.QueryEscape("(id ="), false},
 		{"filter=" + url.QueryEscape("@request.auth.id != ''"), false},
+		// Expanded by probe where the target's rule allows it (expand.go),
+		// by PocketBase otherwise; nested and unknown paths stay PocketBase's.
+		{"expand=user,establishment,customer,supplier,referents,type,owner,addressee,requestedBy,type.owner,nothere", true},
 	}
 	// The filters ProbeAccess answers (relationships, requirements), as the
 	// pages send them, and forms it must leave to the rule.
