@@ -6,6 +6,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -135,11 +136,23 @@ var relationships = []struct{ customer, supplier, contact string }{
 
 func ensureRelationships(tx core.App, cfg *config.Config, ests map[string]*core.Record) error {
 	for _, r := range relationships {
-		_, err := network.AddSupplier(tx, cfg, ests[r.customer], network.NewSupplier{
+		added, err := network.AddSupplier(tx, cfg, ests[r.customer], network.NewSupplier{
 			SIRET: ests[r.supplier].GetString("siret"), Contact: network.Contact{Email: r.contact},
 		}, audit.Entry{ActorEmail: "demo"}, "")
 		if err != nil {
 			return fmt.Errorf("demo: relationship with %s: %w", ests[r.supplier].GetString("name"), err)
+		}
+		// The contact is a member already: its supplier's admins, not the
+		// customer, make it the reference contact (N8, S10).
+		contact, err := tx.FindAuthRecordByEmail(schema.Users, r.contact)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(added.Relationship.GetStringSlice("referents"), contact.Id) {
+			added.Relationship.Set("referents+", contact.Id)
+			if err := tx.Save(added.Relationship); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

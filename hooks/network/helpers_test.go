@@ -58,7 +58,7 @@ func newNetWorld(t *testing.T) *netWorld {
 		t.Fatal(err)
 	}
 	testkit.Member(t, w.App, w.Referent, w.Supplier, "processing")
-	w.addSupplier(t, w.Home, number, "referent@supplier.test")
+	designate(t, w.App, w.addSupplier(t, w.Home, number, "referent@supplier.test").Relationship, w.Referent)
 	// The collector's customer follows the supplier too: the collector is a
 	// member of Home, which plays the supplier for Customer.
 	return w
@@ -78,6 +78,20 @@ func (w *netWorld) addSupplier(t *testing.T, customer *core.Record, number, cont
 		t.Fatalf("add supplier: %v", err)
 	}
 	return added
+}
+
+// designate makes users the relationship's reference contacts, as the
+// supplier's admins do (N8): a customer adding a supplier never does (S10).
+func designate(t *testing.T, app core.App, rel *core.Record, users ...*core.Record) {
+	t.Helper()
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.Id
+	}
+	rel.Set("referents", ids)
+	if err := app.Save(rel); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func auditEntry() audit.Entry { return audit.Entry{ActorEmail: "test"} }

@@ -55,6 +55,10 @@ func bindSupplierRoutes(se *core.ServeEvent, cfg *config.Config) {
 		if err != nil {
 			return apiError(e, "Unable to add the supplier.", err)
 		}
+		// The supplier as its partners see it (N4): its settings are its own.
+		if e.Auth == nil || !e.Auth.IsSuperuser() && !tenancy.Holds(e.App, e.Auth.Id, added.Supplier.Id, profiles.Member) {
+			added.Supplier.Hide(settingsFields...)
+		}
 		return e.JSON(http.StatusOK, map[string]any{
 			"status": added.Status, "relationship": added.Relationship,
 			"supplier": added.Supplier, "membership": added.Membership,

@@ -3,7 +3,6 @@ package network
 import (
 	"time"
 
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,12 +96,21 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 		added.Status = StatusCreated
 	}
 	added.Supplier = supplier
-	ms, newcomer, err := ensureContact(tx, cfg, customer, supplier, in.Contact, actor)
+	ms, newcomer, invited, err := ensureContact(tx, cfg, customer, supplier, in.Contact, actor)
 	if err != nil {
 		return nil, err
 	}
-	added.Membership = ms
-	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, ms.GetString("user"))
+	if newcomer {
+		added.Membership = ms // the customer's own doing; an existing one is the supplier's business
+	}
+	// S10, N8: the supplier's admins choose its reference contacts. Only a
+	// person this addition brought in becomes one, the one the customer
+	// typed; an existing user is never made one by a customer.
+	referent := ""
+	if invited {
+		referent = ms.GetString("user")
+	}
+	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, referent)
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +201,9 @@ func newEstablishment(app core.App, entry *DirectoryEntry) (*core.Record, error)
 }
 
 // ensureRelationship finds or creates the active relationship, with the
-// contact among its reference contacts, in one save; fresh is true when it
-// was created or reactivated.
-func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, contactID string) (*core.Record, bool, error) {
+// referent, if any, among its reference contacts, in one save; fresh is true
+// when it was created or reactivated.
+func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, referent string) (*core.Record, bool, error) {
 	rel, err := tx.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
 		dbx.Params{"c": customer.Id, "s": supplier.Id})
 	fresh := err != nil || rel.GetString("status") != schema.RelationshipActive
@@ -209,7 +217,7 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 		rel.Set("supplier", supplier.Id)
 		rel.Set("owner", callerID)
 	}
-	isReferent := slices.Contains(rel.GetStringSlice("referents"), contactID)
+	isReferent := referent == "" || slices.Contains(rel.GetStringSlice("referents"), referent)
 	if !fresh && isReferent {
 		return rel, false, nil
 	}
@@ -220,7 +228,7 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 	}
 	rel.Set("status", schema.RelationshipActive)
 	if !isReferent {
-		rel.Set("referents+", contactID)
+		rel.Set("referents+", referent)
 	}
 	if err := tx.Save(rel); err != nil {
 		return nil, false, err
@@ -230,24 +238,22 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 
 // ensureContact makes the contact a member of the supplier: an existing
 // membership stays as it is; a newcomer is a collector for this customer.
-func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (*core.Record, bool, error) {
+// created says the membership is new, invited that its account is too.
+func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (ms *core.Record, created, invited bool, err error) {
 	if user, err := tx.FindAuthRecordByEmail(schema.Users, c.Email); err == nil {
 		if ms, err := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
 			dbx.Params{"u": user.Id, "e": supplier.Id}); err == nil {
-			return ms, false, nil
+			return ms, false, false, nil
 		}
 	}
 	added, err := tenancy.AddMember(tx, cfg, supplier, tenancy.NewMember{
 		Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
 		Profile: string(profiles.Collector), CollectorFor: customer.Id,
 	}, actor)
-	if errors.Is(err, tenancy.ErrAlreadyMember) {
-		return nil, false, err
-	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
-	return added.Membership, true, nil
+	return added.Membership, true, added.Invited, nil
 }
 
 // tellSupplier notifies the supplier's members but the contact (told by the

@@ -148,3 +148,36 @@ func TestAddSupplierRespectsLocksK4(t *testing.T) {
 		ExpectedStatus: 200, ExpectedContent: []string{`"status":"already_present"`},
 	}).Test(t)
 }
+
+// S10, N8 (issue 18, item 4): a customer adding a supplier with the address
+// of one of its existing members neither makes that member a reference
+// contact nor learns anything of the member or of the supplier's settings.
+func TestCustomerCannotChooseReferentsS10(t *testing.T) {
+	w := newNetWorld(t)
+	rel, err := w.App.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": w.Home.Id, "s": w.Supplier.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"siret":"` + w.Supplier.GetString("siret") + `","contact":{"email":"admin@supplier.test"}}`
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "re-add with the supplier's admin as contact", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+		Body: strings.NewReader(body), ExpectedStatus: 200,
+		ExpectedContent:    []string{`"status":"already_present"`, `"membership":null`, `"name":"Fournitures Dupont"`},
+		NotExpectedContent: []string{`"profile"`, `"requireTotp"`, `"modules"`, `"shareEmailCheck"`, `"supportAccess"`, w.SupplierAdmin.Id},
+	}).Test(t)
+	after, _ := w.App.FindRecordById(schema.Relationships, rel.Id)
+	if !slices.Equal(after.GetStringSlice("referents"), []string{w.Referent.Id}) {
+		t.Fatalf("referents = %v, want the supplier's choice %v", after.GetStringSlice("referents"), w.Referent.Id)
+	}
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "the member's record stays closed", Method: http.MethodGet, URL: "/api/collections/users/records/" + w.SupplierAdmin.Id,
+		ExpectedStatus: 404, ExpectedContent: testkit.Body404,
+	}).Test(t)
+
+	// A new relationship through an existing member: none of them referent.
+	added := w.addSupplier(t, w.Unrelated, w.Supplier.GetString("siret"), "member@supplier.test")
+	if refs := added.Relationship.GetStringSlice("referents"); len(refs) != 0 || added.Membership != nil {
+		t.Fatalf("referents = %v, membership = %v", refs, added.Membership)
+	}
+}

@@ -25,6 +25,7 @@ func newVisWorld(t *testing.T) *visWorld {
 	number := w.Supplier.GetString("siret")
 	w.HomeSupplier = w.addSupplier(t, w.Home, number, "referent@supplier.test").Relationship
 	w.UnrelatedSupplier = w.addSupplier(t, w.Unrelated, number, "member@supplier.test").Relationship
+	designate(t, w.App, w.UnrelatedSupplier, w.SupplierMember)
 	w.CustomerHome = w.addSupplier(t, w.Customer, w.Home.GetString("siret"), "collector@home.test").Relationship
 	return w
 }
