@@ -47,6 +47,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s.bindSupportReads(app)
 	s.bindRequireTOTPGuard(app)
 	s.bindLockCache(app)
+	s.bindStreamEnds(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		s.App = se.App
 		auths, err := se.App.FindAllCollections(core.CollectionTypeAuth)
