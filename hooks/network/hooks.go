@@ -41,7 +41,7 @@ func portalDirectoryRow(est *core.Record) dbx.Params {
 
 // settingsFields are an establishment's own business: partners see its
 // public identity only (N4).
-var settingsFields = []string{"modules", "requireTotp", "shareEmailCheck", "supportAccess", "supportUntil"}
+var settingsFields = schema.EstablishmentSettingsFields
 
 func bindEstablishmentPrivacy(app core.App) {
 	app.OnRecordEnrich(schema.Establishments).BindFunc(func(e *core.RecordEnrichEvent) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 
 	"vigie/internal/apierr"
+	"vigie/internal/querypolicy"
 )
 
 // list is PocketBase's recordsList (apis/record_crud.go) with the query
@@ -32,6 +33,12 @@ func (s *Service) list(e *core.RequestEvent, collection *core.Collection) error 
 	}
 	if err := superuserOnlyFields(info); err != nil {
 		return err
+	}
+	if !superuser {
+		params := e.Request.URL.Query() // read as the search provider reads them
+		if err := querypolicy.Check(collection, params.Get(search.FilterQueryParam), params.Get(search.SortQueryParam)); err != nil {
+			return err
+		}
 	}
 
 	ctx, cancel := s.queryContext(e, superuser)

@@ -47,6 +47,7 @@ type Service struct {
 // cfg is read per request.
 func Register(app core.App, cfg *config.Config) *Service {
 	s := &Service{cfg: cfg, limits: ratelimit.New(), sources: map[string]ListSource{}}
+	bindRealtimeFilters(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id: "vigieRecordsRead",

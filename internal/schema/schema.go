@@ -47,6 +47,10 @@ const (
 // user through the API (issue 5).
 var UserSecurityFields = []string{"support", "totpEnabled", "passwordScore", "lastLoginAt", "verified"}
 
+// EstablishmentSettingsFields are an establishment's own settings, answered
+// to its members only (N4).
+var EstablishmentSettingsFields = []string{"modules", "requireTotp", "shareEmailCheck", "supportAccess", "supportUntil"}
+
 // Document type kinds (D1).
 const (
 	KindLegal     = "legal"
