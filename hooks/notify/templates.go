@@ -23,6 +23,7 @@ const (
 	KindTOTPEnabled     = "security_totp_enabled"
 	KindTOTPDisabled    = "security_totp_disabled"
 	KindTOTPReplayed    = "security_totp_replayed" // a code already used was presented
+	KindTOTPLimited     = "security_totp_limited"  // the account's wrong codes reached the hourly limit
 )
 
 type text struct{ Subject, Body string }
@@ -105,6 +106,10 @@ var templates = map[string]map[string]text{
 	KindTOTPReplayed: {
 		"fr": {"Un code de double authentification déjà utilisé a été présenté", "Le {{.when}}, quelqu'un a tenté de se connecter à votre compte Vigie avec votre mot de passe et un code de double authentification déjà utilisé ; la connexion a été refusée. Votre mot de passe et un de vos codes ont pu être vus." + siCeNEstPasVous},
 		"en": {"A two-factor code already used was presented", "On {{.when}}, someone tried to sign in to your Vigie account with your password and a two-factor code that had already been used; the sign-in was refused. Your password and one of your codes may have been seen." + ifNotYou},
+	},
+	KindTOTPLimited: {
+		"fr": {"Trop de codes de double authentification erronés", "Le {{.when}}, un dixième code de double authentification erroné en une heure a été présenté pour votre compte Vigie, après votre mot de passe. Les codes sont refusés sans être vérifiés jusqu'à ce que l'heure soit passée. Quelqu'un connaît peut-être votre mot de passe." + siCeNEstPasVous},
+		"en": {"Too many wrong two-factor codes", "On {{.when}}, a tenth wrong two-factor code within an hour was presented for your Vigie account, after your password. Codes are refused unchecked until the hour has passed. Someone may know your password." + ifNotYou},
 	},
 	KindTOTPDisabled: {
 		"fr": {"Double authentification désactivée", "La double authentification de votre compte Vigie a été désactivée le {{.when}}." + siCeNEstPasVous},

@@ -133,7 +133,11 @@ func (s *Service) disable(e *core.RequestEvent) error {
 	if err != nil || !secretRec.GetBool("confirmed") {
 		return e.BadRequestError("Two-factor authentication is off.", nil)
 	}
-	if !s.checkSecondFactor(e.App, secretRec, secret, body.Code, body.RecoveryCode) {
+	ok, err := s.useSecondFactor(e.App, e.Auth, secretRec, secret, body.Code, body.RecoveryCode)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return e.BadRequestError("Invalid code.", validation.Errors{"code": validation.NewError("validation_invalid_code", "This code is not valid now.")})
 	}
 	return e.App.RunInTransaction(func(tx core.App) error {
@@ -167,30 +171,4 @@ func (s *Service) loadSecret(app core.App, userID string) (*core.Record, string,
 	}
 	secret, err := box.Open(r.GetString("sealedSecret"))
 	return r, secret, err
-}
-
-// checkSecondFactor accepts a TOTP code once (storing its step) or a
-// recovery code once (removing it), and saves the record.
-func (s *Service) checkSecondFactor(app core.App, secretRec *core.Record, secret, code, recovery string) bool {
-	if code != "" {
-		step, ok := totp.Verify(secret, code, s.Now(), int64(secretRec.GetInt("lastStep")))
-		if !ok {
-			return false
-		}
-		secretRec.Set("lastStep", step)
-		return app.Save(secretRec) == nil
-	}
-	if recovery == "" {
-		return false
-	}
-	var hashes []string
-	if err := secretRec.UnmarshalJSONField("recoveryHashes", &hashes); err != nil {
-		return false
-	}
-	i := totp.MatchRecovery(recovery, hashes)
-	if i < 0 {
-		return false
-	}
-	secretRec.Set("recoveryHashes", append(hashes[:i:i], hashes[i+1:]...))
-	return app.Save(secretRec) == nil
 }

@@ -141,6 +141,7 @@ const (
 	KindTOTPEnabled     = notify.KindTOTPEnabled
 	KindTOTPDisabled    = notify.KindTOTPDisabled
 	KindTOTPReplayed    = notify.KindTOTPReplayed
+	KindTOTPLimited     = notify.KindTOTPLimited
 )
 
 // bindCredentialNotices tells users when a factor of their account changes

@@ -3,6 +3,7 @@ package security
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -95,8 +96,9 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 	if err != nil || body.Challenge == "" {
 		return refused()
 	}
-	if !c.GetDateTime("expiresAt").Time().After(s.Now()) || c.GetInt("failures") >= maxChallengeFailures {
-		_ = e.App.Delete(c)
+	failures, err := s.takeChallengeFailure(e.App, c.Id)
+	if err != nil {
+		_ = e.App.Delete(c) // expired or used up: a new password is needed
 		return refused()
 	}
 	user, err := e.App.FindRecordById(schema.Users, c.GetString("user"))
@@ -104,11 +106,23 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 		return refused()
 	}
 	secretRec, secret, loadErr := s.loadSecret(e.App, user.Id)
-	if loadErr != nil || !s.checkSecondFactor(e.App, secretRec, secret, body.Code, body.RecoveryCode) {
-		c.Set("failures", c.GetInt("failures")+1)
-		if err := e.App.Save(c); err != nil {
+	ok := false
+	if loadErr == nil {
+		ok, err = s.useSecondFactor(e.App, user, secretRec, secret, body.Code, body.RecoveryCode)
+		if errors.Is(err, errSecondFactorLimited) {
+			entry := audit.FromRequest(e, audit.SignInFailed)
+			entry.Actor, entry.ActorEmail = user.Id, user.Email()
+			entry.Data = map[string]any{"method": authMethodTOTP, "limited": true}
+			if err := s.auditUser(e.App, entry, user); err != nil {
+				return err
+			}
+			return errSecondFactorLimited
+		}
+		if err != nil {
 			return err
 		}
+	}
+	if !ok {
 		// A right code already used means someone holds the password and
 		// saw a code (ASVS 2.8.5): the holder is told, not only the log.
 		replayed := false
@@ -117,7 +131,7 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 		}
 		entry := audit.FromRequest(e, audit.SignInFailed)
 		entry.Actor, entry.ActorEmail = user.Id, user.Email()
-		entry.Data = map[string]any{"method": authMethodTOTP, "failures": c.GetInt("failures"), "replayed": replayed}
+		entry.Data = map[string]any{"method": authMethodTOTP, "failures": failures, "replayed": replayed}
 		if err := s.auditUser(e.App, entry, user); err != nil {
 			return err
 		}
@@ -128,8 +142,13 @@ func (s *Service) signInWithCode(e *core.RequestEvent) error {
 		}
 		return refused()
 	}
-	if err := e.App.Delete(c); err != nil {
+	// The challenge is redeemed once, whatever parallel requests bring.
+	redeemed, err := redeemChallenge(e.App, c.Id)
+	if err != nil {
 		return err
+	}
+	if !redeemed {
+		return refused()
 	}
 	if body.Code == "" {
 		entry := audit.FromRequest(e, audit.RecoveryCodeUsed)
