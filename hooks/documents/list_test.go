@@ -89,7 +89,7 @@ func TestDocumentsListMatchesRule(t *testing.T) {
 		{"sort=@rowid&perPage=3", false},
 		{"sort=-id&skipTotal=1&perPage=4", false},
 		{"filter=" + url.QueryEscape("status = 'valid' && archived = false") + "&sort=id", false},
-		{"filter=" + url.QueryEscape("supplier.name ~ 'Home' || addressee.name ~ 'Customer'") + "&sort=type.code,id", false},
+		{"filter=" + url.QueryEscape("supplier.name ~ 'Home' || type.name ~ 'URSSAF'") + "&sort=type.code,id", false},
 		{"filter=" + url.QueryEscape("type.kind = 'specific'") + "&sort=id", false},
 		// The pages' form (one supplier, newest first), which takes the
 		// per-document shape; with and without a match.

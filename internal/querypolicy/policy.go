@@ -45,7 +45,7 @@ var private = map[string][]string{
 var declared = map[string][]string{
 	schema.Relationships: {"supplier.name", "supplier.siret", "supplier.city", "customer.name", "customer.siret", "customer.city"},
 	schema.Requirements:  {"customer.name", "customer.siret"},
-	schema.Documents:     {"type.code", "type.kind", "type.name"},
+	schema.Documents:     {"type.code", "type.kind", "type.name", "supplier.name", "supplier.siret"},
 	schema.Memberships:   {"establishment.name", "establishment.siret", "user.firstName", "user.lastName"},
 }
 
