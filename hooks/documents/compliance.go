@@ -133,15 +133,22 @@ func (s *Service) Compliance(app core.App, customer, userID, onlySupplier string
 // CompliancePage is one page of Compliance, perPage suppliers by name, with
 // the summary of all of them (compliance_summary.go).
 func (s *Service) CompliancePage(ctx context.Context, app core.App, customer, userID, onlySupplier string, financial bool, page, perPage int) (*Compliance, error) {
-	suppliers, err := visibleSuppliers(app, customer, userID, onlySupplier, perPage, (page-1)*perPage)
+	out := &Compliance{Page: page, PerPage: perPage}
+	var err error
+	if out.Summary, out.TotalSuppliers, err = s.summary(ctx, app, customer, userID, onlySupplier); err != nil {
+		return nil, err
+	}
+	var suppliers []Party
+	offset := (page - 1) * perPage
+	if onlySupplier == "" && walkPays(app, out.TotalSuppliers, perPage, offset) {
+		suppliers, err = suppliersByWalk(app, customer, userID, perPage, offset)
+	} else {
+		suppliers, err = visibleSuppliers(app, customer, userID, onlySupplier, perPage, offset)
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := &Compliance{Page: page, PerPage: perPage}
 	if out.Items, err = s.items(app, customer, suppliers, financial); err != nil {
-		return nil, err
-	}
-	if out.Summary, out.TotalSuppliers, err = s.summary(ctx, app, customer, userID, onlySupplier); err != nil {
 		return nil, err
 	}
 	return out, nil
