@@ -103,28 +103,6 @@ func signInErr(w *testkit.World, email, password string) error {
 	return nil
 }
 
-// ASVS 2.2.1: an account takes at most 50 wrong passwords an hour, from
-// any address: then even the right one waits. Other accounts are not
-// affected, and a right password before the bound does not count.
-func TestAccountThrottleASVS221(t *testing.T) {
-	w := testkit.NewWorld(t)
-	target := w.Users[testkit.Delivery].Email()
-	signInAs := func(email, password string, status int) {
-		call(t, w, http.MethodPost, "/api/collections/users/auth-with-password", "",
-			`{"identity":"`+email+`","password":"`+password+`"}`, status)
-	}
-	signInAs(target, testkit.Password, 200)
-	for range 50 {
-		signInAs(target, "not-the-password", 400)
-	}
-	signInAs(target, testkit.Password, 429)
-	signInAs(target, "not-the-password", 429)
-	signInAs(w.Users[testkit.Processing].Email(), testkit.Password, 200)
-	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "auth.failed", "actor": w.Users[testkit.Delivery].Id}); n < 52 {
-		t.Errorf("failed attempts audited = %d, want the 429s too", n)
-	}
-}
-
 // mailsTo returns the subjects of the emails sent to address.
 func mailsTo(w *testkit.World, address string) []string {
 	var subjects []string

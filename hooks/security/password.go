@@ -2,7 +2,6 @@ package security
 
 import (
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ccojocar/zxcvbn-go"
@@ -72,65 +71,6 @@ func (s *Service) bindCommonPasswords(app core.App) {
 			return err
 		}
 		return e.Next()
-	})
-}
-
-// maxFailedSignIns bounds the wrong passwords one account takes within
-// failedSignInWindow, from any number of addresses (OWASP ASVS 2.2.1 asks
-// for at most 100 an hour): past it, password sign-in answers 429 until the
-// oldest failure leaves the window, even with the right password. The
-// per-address rate limits stay the first line; this one stops a guessing
-// spread over many addresses, at the price of letting someone hold an
-// account's password sign-in for up to an hour. Failures are kept in
-// memory: a restart forgets them.
-const (
-	maxFailedSignIns   = 50
-	failedSignInWindow = time.Hour
-)
-
-func (s *Service) bindAccountThrottle(app core.App) {
-	var mu sync.Mutex
-	failures := map[string][]time.Time{}
-	recent := func(id string, now time.Time) []time.Time { // with mu held
-		kept := failures[id][:0:0]
-		for _, t := range failures[id] {
-			if now.Sub(t) < failedSignInWindow {
-				kept = append(kept, t)
-			}
-		}
-		if len(kept) == 0 {
-			delete(failures, id)
-		} else {
-			failures[id] = kept
-		}
-		return kept
-	}
-	app.OnRecordAuthWithPasswordRequest(schema.Users).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
-		if e.Record == nil {
-			return e.Next()
-		}
-		id, now := e.Record.Id, s.Now()
-		mu.Lock()
-		if len(recent(id, now)) >= maxFailedSignIns {
-			mu.Unlock()
-			return e.TooManyRequestsError("Too many wrong passwords for this account: try again later.", nil)
-		}
-		failures[id] = append(failures[id], now) // counted until it succeeds, so that parallel guesses count too
-		mu.Unlock()
-		err := e.Next()
-		if err == nil {
-			mu.Lock()
-			if list := failures[id]; len(list) > 0 {
-				for i := len(list) - 1; i >= 0; i-- {
-					if list[i].Equal(now) {
-						failures[id] = append(list[:i:i], list[i+1:]...)
-						break
-					}
-				}
-			}
-			mu.Unlock()
-		}
-		return err
 	})
 }
 
