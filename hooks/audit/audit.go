@@ -16,6 +16,8 @@ import (
 // Actions recorded in the log.
 const (
 	MembershipCreated   = "membership.created"
+	InvitationCreated   = "invitation.created"
+	InvitationDeclined  = "invitation.declined"
 	MembershipUpdated   = "membership.updated"
 	MembershipDeleted   = "membership.deleted"
 	AccessRequested     = "access_request.created"

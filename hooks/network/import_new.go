@@ -86,6 +86,17 @@ func selectNewSuppliers(tx core.App, customer *core.Record, chunk []SupplierRow,
 	for _, s := range append(known, people...) {
 		skip[s] = true
 	}
+	// An address at the customer's own domains goes the row-by-row way,
+	// which refuses it (S10).
+	domains, err := ownDomains(tx, customer)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range candidates {
+		if domains[domainOf(c.input.Contact.Email)] {
+			skip[c.input.Contact.Email] = true
+		}
+	}
 	directory := make(map[string]*DirectoryEntry, len(entries))
 	for i := range entries {
 		directory[entries[i].SIRET] = &entries[i]

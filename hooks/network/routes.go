@@ -61,7 +61,7 @@ func bindSupplierRoutes(se *core.ServeEvent, cfg *config.Config) {
 		}
 		return e.JSON(http.StatusOK, map[string]any{
 			"status": added.Status, "relationship": added.Relationship,
-			"supplier": added.Supplier, "membership": added.Membership,
+			"supplier": added.Supplier, "membership": added.Membership, "invitation": invitationOf(added, in.Contact.Email),
 		})
 	})
 	se.Router.POST("/api/vigie/establishments/{id}/suppliers/import", func(e *core.RequestEvent) error {
@@ -85,4 +85,13 @@ func callerID(e *core.RequestEvent) string {
 // a 400 that carries its validation details.
 func apiError(e *core.RequestEvent, message string, err error) error {
 	return apierr.Or(err, e.BadRequestError(message, err))
+}
+
+// invitationOf is what the customer reads of the contact's invitation: the
+// address it typed and the state, nothing of the person (S9).
+func invitationOf(added *Added, email string) any {
+	if added.Invitation == nil {
+		return nil
+	}
+	return map[string]any{"id": added.Invitation.Id, "email": email, "status": added.Invitation.GetString("status")}
 }

@@ -49,6 +49,9 @@ type Added struct {
 	Relationship *core.Record
 	Supplier     *core.Record
 	Membership   *core.Record
+	// Invitation asks a contact who already has an account to join the
+	// supplier (S9, S10): it is not a member until it accepts.
+	Invitation *core.Record
 }
 
 // validate normalises the input and names the faulty field.
@@ -96,19 +99,23 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 		added.Status = StatusCreated
 	}
 	added.Supplier = supplier
-	ms, newcomer, invited, err := ensureContact(tx, cfg, customer, supplier, in.Contact, actor)
+	ms, inv, newcomer, invited, err := ensureContact(tx, cfg, customer, supplier, in.Contact, actor)
 	if err != nil {
 		return nil, err
 	}
+	added.Invitation = inv
 	if newcomer {
 		added.Membership = ms // the customer's own doing; an existing one is the supplier's business
 	}
 	// S10, N8: the supplier's admins choose its reference contacts. Only a
 	// person this addition brought in becomes one, the one the customer
 	// typed; an existing user is never made one by a customer.
-	referent := ""
+	referent, contactID := "", ""
+	if ms != nil {
+		contactID = ms.GetString("user")
+	}
 	if invited {
-		referent = ms.GetString("user")
+		referent = contactID
 	}
 	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, referent)
 	if err != nil {
@@ -119,7 +126,7 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 	}
 	added.Relationship = rel
 	if fresh {
-		if err := tellSupplier(tx, cfg, customer, supplier, ms.GetString("user")); err != nil {
+		if err := tellSupplier(tx, cfg, customer, supplier, contactID); err != nil {
 			return nil, err
 		}
 		if err := audit.Write(tx, relationshipEntry(actor, customer, supplier, rel, in.Contact.Email)); err != nil {
@@ -144,26 +151,33 @@ func relationshipEntry(actor audit.Entry, customer, supplier, rel *core.Record, 
 	return actor
 }
 
-// checkNotOwnCompany enforces N7: a customer user never adds itself, nor a
-// member of its own company, nor its own establishment.
+// checkNotOwnCompany enforces N7 and S10: a customer user never adds
+// itself, nor a member of its own company or an address at its company's
+// mail domains, nor its own establishment.
 func checkNotOwnCompany(tx core.App, customer *core.Record, in NewSupplier, callerID string) error {
 	if in.SIRET == customer.GetString("siret") {
 		return validation.Errors{"siret": validation.NewError("validation_self_supplier", "An establishment cannot be its own supplier.")}
 	}
-	contact, err := tx.FindAuthRecordByEmail(schema.Users, in.Contact.Email)
+	if contact, err := tx.FindAuthRecordByEmail(schema.Users, in.Contact.Email); err == nil {
+		if contact.Id == callerID {
+			return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_self_contact", "You cannot add yourself to a supplier.")}}
+		}
+		var n int
+		_ = tx.DB().Select("count(*)").From(schema.Memberships+" m").
+			InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = m.establishment")).
+			Where(dbx.HashExp{"m.user": contact.Id, "e.siren": customer.GetString("siren")}).Row(&n)
+		if n > 0 {
+			return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_own_company",
+				"This person is a member of your own company.")}}
+		}
+	}
+	domains, err := ownDomains(tx, customer)
 	if err != nil {
-		return nil // unknown person: not a member of anything
+		return err
 	}
-	if contact.Id == callerID {
-		return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_self_contact", "You cannot add yourself to a supplier.")}}
-	}
-	var n int
-	_ = tx.DB().Select("count(*)").From(schema.Memberships+" m").
-		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = m.establishment")).
-		Where(dbx.HashExp{"m.user": contact.Id, "e.siren": customer.GetString("siren")}).Row(&n)
-	if n > 0 {
-		return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_own_company",
-			"This person is a member of your own company.")}}
+	if domains[domainOf(in.Contact.Email)] {
+		return validation.Errors{"contact": validation.Errors{"email": validation.NewError("validation_own_domain",
+			"This address is at your own company's mail domain: a supplier's contact must be the supplier's person.")}}
 	}
 	return nil
 }
@@ -237,13 +251,15 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 }
 
 // ensureContact makes the contact a member of the supplier: an existing
-// membership stays as it is; a newcomer is a collector for this customer.
-// created says the membership is new, invited that its account is too.
-func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (ms *core.Record, created, invited bool, err error) {
+// membership stays as it is; a newcomer without an account is a collector
+// for this customer; someone with an account is invited to become one
+// (S9, S10), and no member until it accepts. created says the membership
+// is new, invited that its account is too.
+func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (ms, inv *core.Record, created, invited bool, err error) {
 	if user, err := tx.FindAuthRecordByEmail(schema.Users, c.Email); err == nil {
 		if ms, err := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
 			dbx.Params{"u": user.Id, "e": supplier.Id}); err == nil {
-			return ms, false, false, nil
+			return ms, nil, false, false, nil
 		}
 	}
 	added, err := tenancy.AddMember(tx, cfg, supplier, tenancy.NewMember{
@@ -251,9 +267,12 @@ func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Rec
 		Profile: string(profiles.Collector), CollectorFor: customer.Id,
 	}, actor)
 	if err != nil {
-		return nil, false, false, err
+		return nil, nil, false, false, err
 	}
-	return added.Membership, true, added.Invited, nil
+	if added.Invitation != nil {
+		return nil, added.Invitation, false, false, nil
+	}
+	return added.Membership, nil, true, added.Invited, nil
 }
 
 // tellSupplier notifies the supplier's members but the contact (told by the

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"vigie/hooks/network"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
 )
@@ -181,3 +182,67 @@ func TestCustomerCannotChooseReferentsS10(t *testing.T) {
 		t.Fatalf("referents = %v, membership = %v", refs, added.Membership)
 	}
 }
+
+// S10, T5 (issue 18, item 8): a contact who already has an account is
+// invited to the supplier, not made its member: a customer never makes
+// someone admin of a supplier with no member yet. Accepting makes it the
+// first member, hence admin (T5), by its own choice.
+func TestContactWithAccountIsInvitedS10(t *testing.T) {
+	w := newNetWorld(t)
+	number := testkit.SIRET()
+	loadDirectory(t, w.App, [3]string{number, "Atelier Sans Membre", "Nantes"})
+	outsider := w.Users[testkit.Outsider]
+	body := `{"siret":"` + number + `","contact":{"email":"` + outsider.Email() + `"}}`
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "add a supplier with no member, contact with an account", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+		Body: strings.NewReader(body), ExpectedStatus: 200,
+		ExpectedContent:    []string{`"status":"created"`, `"membership":null`, `"invitation":{`, `"status":"pending"`},
+		NotExpectedContent: []string{outsider.Id, `"profile"`},
+	}).Test(t)
+	supplier, err := w.App.FindFirstRecordByData(schema.Establishments, "siret", number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := w.App.CountRecords(schema.Memberships, dbx.HashExp{"establishment": supplier.Id}); n != 0 {
+		t.Fatalf("the supplier has %d members before anyone accepted", n)
+	}
+	inv, err := w.App.FindFirstRecordByFilter(schema.Invitations, "user = {:u} && establishment = {:e}", dbx.Params{"u": outsider.Id, "e": supplier.Id})
+	if err != nil || inv.GetString("profile") != "collector" || inv.GetString("collectorFor") != w.Home.Id {
+		t.Fatalf("invitation: %v %v", inv, err)
+	}
+	(&tests.ApiScenario{
+		Name: "the contact accepts", Method: http.MethodPost, URL: "/api/vigie/invitations/" + inv.Id + "/accept",
+		Headers: w.Headers(t, testkit.Outsider), ExpectedStatus: 200, ExpectedContent: []string{`"status":"accepted"`, `"profile":"admin"`},
+		TestAppFactory: w.Factory, DisableTestAppCleanup: true,
+	}).Test(t)
+}
+
+// S10: an address at the customer's own mail domain is refused as a
+// supplier's contact, by the route and by the import (whose new rows take
+// a bulk path of their own); public mail providers are not a company's.
+func TestContactAtOwnDomainRefusedS10(t *testing.T) {
+	w := newNetWorld(t)
+	first, second := testkit.SIRET(), testkit.SIRET()
+	loadDirectory(t, w.App, [3]string{first, "Atelier Un", "Nantes"}, [3]string{second, "Atelier Deux", "Brest"})
+	w.As(t, testkit.Admin, tests.ApiScenario{
+		Name: "a new address at home.test", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
+		Body:           strings.NewReader(`{"siret":"` + first + `","contact":{"email":"Mole@HOME.test"}}`),
+		ExpectedStatus: 400, ExpectedContent: []string{`"contact":{"email":{"code":"validation_own_domain"`},
+	}).Test(t)
+	rows, err := network.ParseSupplierCSV(strings.NewReader("siret,email\n" + first + ",mole@home.test\n" + second + ",someone@gmail.com\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := network.ImportSuppliers(w.App, ptr(testkit.Config()), w.Home, rows, auditEntry(), w.Users[testkit.Admin].Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Rows) != 2 || report.Rows[0].Status != network.StatusInvalid || !strings.Contains(report.Rows[0].Error, "own company") || report.Rows[1].Status != "created" {
+		t.Fatalf("import: %+v", report.Rows)
+	}
+	if _, err := w.App.FindAuthRecordByEmail(schema.Users, "mole@home.test"); err == nil {
+		t.Fatal("the refused contact's account was created")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,7 @@ package notify
 const (
 	KindInvitation       = "invitation"
 	KindMemberAdded      = "member_added"
+	KindMemberInvited    = "member_invited" // an existing user asked to join (S9)
 	KindAccessRequested  = "access_requested"
 	KindAccessApproved   = "access_approved"
 	KindAccessRefused    = "access_refused"
@@ -40,6 +41,12 @@ var templates = map[string]map[string]text{
 			"Bonjour {{.firstName}},\n\nVous êtes désormais membre de {{.establishment}} avec le profil « {{.profile}} ».\n{{.link}}\n"},
 		"en": {"You now have access to {{.establishment}}",
 			"Hello {{.firstName}},\n\nYou are now a member of {{.establishment}} with the profile \"{{.profile}}\".\n{{.link}}\n"},
+	},
+	KindMemberInvited: {
+		"fr": {"{{.inviter}} vous invite à rejoindre {{.establishment}}",
+			"Bonjour {{.firstName}},\n\n{{.inviter}} vous invite à rejoindre {{.establishment}} sur Vigie avec le profil « {{.profile}} ». Rien n'est partagé avant que vous acceptiez.\n\nAcceptez ou refusez depuis « Mon entreprise » :\n{{.link}}\n"},
+		"en": {"{{.inviter}} invites you to join {{.establishment}}",
+			"Hello {{.firstName}},\n\n{{.inviter}} invites you to join {{.establishment}} on Vigie with the profile \"{{.profile}}\". Nothing is shared before you accept.\n\nAccept or decline from \"My company\":\n{{.link}}\n"},
 	},
 	KindAccessRequested: {
 		"fr": {"Demande d'accès pour {{.email}} à {{.establishment}}",

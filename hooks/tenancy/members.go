@@ -49,46 +49,47 @@ func (n *NewMember) Validate() error {
 	)
 }
 
-// Added is the result of AddMember.
+// Added is the result of AddMember: a membership, or, for a user who
+// already had an account, an invitation to accept (S9).
 type Added struct {
 	Membership *core.Record
 	User       *core.Record
 	// Invited is true when the user did not exist and was invited.
 	Invited bool
+	// Invitation waits for an existing user's consent; Membership and User
+	// are then nil: the inviter learns nothing of that user.
+	Invitation *core.Record
 }
 
 // ErrAlreadyMember is returned when the user is already a member.
 var ErrAlreadyMember = router.NewApiError(http.StatusConflict, "This person is already a member of the establishment.",
 	validation.Errors{"email": validation.NewError("already_member", "Already a member.")})
 
-// AddMember makes the person a member of est within tx: it finds or creates the
-// user, creates the membership (the model hooks apply T5 and grants), writes
-// the audit row, and notifies them (an invitation for a new account), the
-// email leaving once tx commits.
+// AddMember adds the person to est within tx. Someone without an account
+// gets one and the membership at once (the model hooks apply T5 and
+// grants), with the link to choose a password; someone with an account
+// gets an invitation to accept (S9), and no membership until then. It
+// writes the audit row and notifies them, the email leaving once tx commits.
 func AddMember(tx core.App, cfg *config.Config, est *core.Record, in NewMember, actor audit.Entry) (*Added, error) {
 	user, err := tx.FindAuthRecordByEmail(schema.Users, in.Email)
-	invited := false
-	if err != nil {
-		if user, err = createInvitedUser(tx, in); err != nil {
+	if err == nil {
+		existing, _ := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
+			dbx.Params{"u": user.Id, "e": est.Id})
+		if existing != nil {
+			return nil, ErrAlreadyMember
+		}
+		inv, err := invite(tx, cfg, est, user, in, actor)
+		if err != nil {
 			return nil, err
 		}
-		invited = true
+		return &Added{Invitation: inv}, nil
 	}
-	existing, _ := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
-		dbx.Params{"u": user.Id, "e": est.Id})
-	if existing != nil {
-		return nil, ErrAlreadyMember
-	}
-	msCol, err := tx.FindCachedCollectionByNameOrId(schema.Memberships)
-	if err != nil {
+	if user, err = createInvitedUser(tx, in); err != nil {
 		return nil, err
 	}
-	ms := core.NewRecord(msCol)
-	ms.Set("user", user.Id)
-	ms.Set("establishment", est.Id)
-	ms.Set("profile", in.Profile)
-	ms.Set("collectorFor", in.CollectorFor)
-	if err := tx.Save(ms); err != nil {
+	const invited = true
+	ms, err := createMembership(tx, est, user, in.Profile, in.CollectorFor)
+	if err != nil {
 		return nil, err
 	}
 
@@ -103,6 +104,22 @@ func AddMember(tx core.App, cfg *config.Config, est *core.Record, in NewMember, 
 		return nil, err
 	}
 	return &Added{Membership: ms, User: user, Invited: invited}, nil
+}
+
+func createMembership(tx core.App, est, user *core.Record, profile, collectorFor string) (*core.Record, error) {
+	msCol, err := tx.FindCachedCollectionByNameOrId(schema.Memberships)
+	if err != nil {
+		return nil, err
+	}
+	ms := core.NewRecord(msCol)
+	ms.Set("user", user.Id)
+	ms.Set("establishment", est.Id)
+	ms.Set("profile", profile)
+	ms.Set("collectorFor", collectorFor)
+	if err := tx.Save(ms); err != nil {
+		return nil, err
+	}
+	return ms, nil
 }
 
 // memberAddedEntry is the audit entry of a new membership; asked is the
@@ -207,6 +224,9 @@ func bindMembersRoute(se *core.ServeEvent, cfg *config.Config) {
 		})
 		if err != nil {
 			return err
+		}
+		if added.Invitation != nil {
+			return e.JSON(http.StatusAccepted, map[string]any{"invitation": invitationAnswer(added.Invitation, in.Email)})
 		}
 		return e.JSON(http.StatusOK, added.Membership)
 	})

@@ -80,16 +80,18 @@ func TestAddMemberInvitesT6(t *testing.T) {
 		TestAppFactory: w.Factory, DisableTestAppCleanup: true,
 	}).Test(t)
 
+	// An existing user is invited to accept (S9, TestInvitationS9), told
+	// by email without any token.
 	w.App.TestMailer.Reset()
 	w.As(t, testkit.Admin, tests.ApiScenario{
 		Name: "add an existing user", Method: http.MethodPost, URL: membersURL(w.Home),
 		Body:           strings.NewReader(`{"email":"member@unrelated.test","profile":"feedback"}`),
-		ExpectedStatus: 200, ExpectedContent: []string{`"profile":"feedback"`},
+		ExpectedStatus: 202, ExpectedContent: []string{`"invitation":{`, `"profile":"feedback"`, `"status":"pending"`},
 	}).Test(t)
 	if msg := w.App.TestMailer.LastMessage(); msg.To[0].Address != "member@unrelated.test" || strings.Contains(msg.Text, "token=") {
 		t.Fatalf("existing user got %q: %q", msg.Subject, msg.Text)
 	}
-	n, _ := w.App.CountRecords(schema.Notifications, dbx.HashExp{"user": w.Users[testkit.Outsider].Id, "kind": "member_added"})
+	n, _ := w.App.CountRecords(schema.Notifications, dbx.HashExp{"user": w.Users[testkit.Outsider].Id, "kind": "member_invited"})
 	if n != 1 {
 		t.Fatalf("in-app notifications = %d, want 1", n)
 	}

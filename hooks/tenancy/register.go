@@ -26,6 +26,7 @@ func Register(app core.App, cfg *config.Config) {
 			return err
 		}
 		bindMembersRoute(se, cfg)
+		bindInvitationRoutes(se)
 		return se.Next()
 	})
 }

@@ -84,7 +84,9 @@ func decide(tx core.App, cfg *config.Config, e *core.RecordRequestEvent) error {
 		if err != nil {
 			return err
 		}
-		req.Set("membership", added.Membership.Id)
+		if added.Membership != nil { // else an invitation the person accepts (S9)
+			req.Set("membership", added.Membership.Id)
+		}
 	}
 	if err := e.Next(); err != nil {
 		return err

@@ -22,6 +22,7 @@ const (
 	DocumentAccess = "document_access"
 	ShareLinks     = "share_links"
 	ReminderLog    = "reminder_log"
+	Invitations    = "invitations"
 )
 
 // Relationship statuses.
@@ -35,6 +36,13 @@ const (
 	RequestPending  = "pending"
 	RequestApproved = "approved"
 	RequestRefused  = "refused"
+)
+
+// Invitation statuses (S9).
+const (
+	InvitationPending  = "pending"
+	InvitationAccepted = "accepted"
+	InvitationDeclined = "declined"
 )
 
 // Membership visibility (T7).

@@ -25,6 +25,30 @@ async function loadMemberships() {
   document.getElementById("establishment-section").hidden = memberships.length === 0;
 }
 
+// showInvitations lists the establishments that invited the user (S9):
+// nothing is shared with them before it accepts.
+async function showInvitations() {
+  const res = await records("invitations", { filter: `user = ${pbString(auth.user.id)} && status = "pending"`, sort: "created", perPage: ALL_ROWS });
+  const list = document.getElementById("invitations");
+  const answer = (inv, verb) => async () => {
+    try {
+      await api("POST", `/api/vigie/invitations/${inv.id}/${verb}`);
+      flash(t(verb === "accept" ? "company.invitation.accepted" : "company.invitation.declined"));
+      await showInvitations();
+      await loadMemberships();
+      await show();
+    } catch (err) {
+      flash(errorText(err), true);
+    }
+  };
+  list.replaceChildren(...res.items.map((inv) => el("li", {},
+    el("strong", {}, inv.establishmentName), " — ", t("profile." + inv.profile),
+    inv.inviterName ? ` (${t("company.invitation.from")} ${inv.inviterName})` : "", " ",
+    el("button", { type: "button", class: "primary", onclick: answer(inv, "accept") }, t("company.invitation.accept")), " ",
+    el("button", { type: "button", onclick: answer(inv, "decline") }, t("company.invitation.decline")))));
+  document.getElementById("invitations-section").hidden = res.items.length === 0;
+}
+
 async function show() {
   const id = document.getElementById("establishment").value;
   current = memberships.find((m) => m.establishment === id);
@@ -146,9 +170,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("add-member").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      await api("POST", `/api/vigie/establishments/${current.establishment}/members`, formBody(ev.target));
+      const res = await api("POST", `/api/vigie/establishments/${current.establishment}/members`, formBody(ev.target));
       ev.target.reset();
-      flash(t("company.member.added"));
+      flash(t(res && res.invitation ? "company.member.invited" : "company.member.added"));
       await showMembers(current.establishment);
     } catch (err) {
       flash(errorText(err), true);
@@ -167,6 +191,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
 
   try {
+    await showInvitations();
     await loadMemberships();
     await show();
   } catch (err) {
