@@ -6,7 +6,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/hooks/audit"
+	"vigie/hooks/tenancy"
 	"vigie/internal/browsertest"
 	"vigie/internal/schema"
 	"vigie/internal/testkit"
@@ -91,5 +94,36 @@ func TestRequestNewUserT6(t *testing.T) {
 	req, err := w.App.FindFirstRecordByData(schema.AccessRequests, "email", "helper@home.test")
 	if err != nil || req.GetString("status") != "pending" || req.GetString("establishment") != w.Home.Id {
 		t.Fatalf("access request = %v, %v", req, err)
+	}
+}
+
+// S9: someone with an account, invited by Home's admin, sees the
+// invitation on "Mon entreprise", accepts it, and Home is then among its
+// establishments; nothing was a membership before.
+func TestInvitationAcceptedS9(t *testing.T) {
+	w := testkit.NewWorld(t)
+	outsider := w.Users[testkit.Outsider]
+	cfg := testkit.Config()
+	err := w.App.RunInTransaction(func(tx core.App) error {
+		_, err := tenancy.AddMember(tx, &cfg, w.Home, tenancy.NewMember{Email: outsider.Email(), Profile: "feedback"},
+			audit.Entry{Actor: w.Users[testkit.Admin].Id, ActorEmail: "admin@home.test"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, outsider.Email(), testkit.Password, `#invitations li button.primary`)
+	if got := browsertest.Text(t, ctx, `#invitations li strong`); got != "Home SA" {
+		t.Fatalf("invitation shows %q", got)
+	}
+	if n, _ := w.App.CountRecords(schema.Memberships, dbx.HashExp{"user": outsider.Id, "establishment": w.Home.Id}); n != 0 {
+		t.Fatal("a membership exists before accepting")
+	}
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`#invitations li button.primary`)))
+	browsertest.WaitFor(t, ctx, `document.querySelector('#establishment option[value="`+w.Home.Id+`"]') !== null`)
+	if n, _ := w.App.CountRecords(schema.Memberships, dbx.HashExp{"user": outsider.Id, "establishment": w.Home.Id}); n != 1 {
+		t.Fatal("accepting in the page made no membership")
 	}
 }

@@ -43,7 +43,7 @@ var readCases = []readCase{
 		return r.GetString("requestedBy") == c.u.Id || c.manages[r.GetString("establishment")]
 	}, field("establishment")},
 	{schema.ShareLinks, func(c *caller, r *core.Record) bool {
-		return r.GetString("createdBy") == c.u.Id || c.manages[r.GetString("establishment")]
+		return r.GetString("createdBy") == c.u.Id || c.manages[r.GetString("establishment")] || c.manages[r.GetString("supplier")]
 	}, nil},
 	{schema.AuditLog, func(c *caller, r *core.Record) bool { return c.manages[r.GetString("establishment")] }, field("establishment")},
 	{schema.Locks, func(c *caller, r *core.Record) bool { return r.GetString("holder") == c.u.Id }, nil},

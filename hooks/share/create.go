@@ -94,7 +94,7 @@ func (s *Service) create(e *core.RequestEvent) error {
 
 // newLink validates the body into an unsaved link: a valid address, an
 // expiry in the future (default from the settings), opens ≥ 0, and an email
-// check never weaker than the establishment's.
+// check never weaker than the establishment's nor the supplier's.
 func (s *Service) newLink(e *core.RequestEvent, doc, est *core.Record, body createBody) (*core.Record, error) {
 	email := strings.ToLower(strings.TrimSpace(body.Email))
 	if err := validation.Validate(email, validation.Required, is.EmailFormat); err != nil {
@@ -115,11 +115,18 @@ func (s *Service) newLink(e *core.RequestEvent, doc, est *core.Record, body crea
 	if body.MaxOpens < 0 || body.MaxOpens > 1000 {
 		return nil, apierr.Field("maxOpens", "validation_range", "The maximum number of opens is between 0 (no limit) and 1000.")
 	}
+	// The check is never weaker than the sender's setting nor, for a
+	// customer re-sharing, than the document's supplier's (S15).
 	requireEmail := est.GetBool("shareEmailCheck")
+	if supplier := doc.GetString("supplier"); supplier != est.Id {
+		if sup, err := e.App.FindRecordById(schema.Establishments, supplier); err == nil && sup.GetBool("shareEmailCheck") {
+			requireEmail = true
+		}
+	}
 	if body.RequireEmail != nil {
 		if requireEmail && !*body.RequireEmail {
 			return nil, apierr.Field("requireEmail", "validation_weaker_than_setting",
-				"Your establishment requires the recipient's email check.")
+				"Your establishment or the document's supplier requires the recipient's email check.")
 		}
 		requireEmail = *body.RequireEmail
 	}
@@ -129,7 +136,7 @@ func (s *Service) newLink(e *core.RequestEvent, doc, est *core.Record, body crea
 	}
 	link := core.NewRecord(col)
 	link.Load(map[string]any{"document": doc.Id, "email": email, "expiresAt": expires.UTC(), "maxOpens": body.MaxOpens,
-		"requireEmail": requireEmail, "establishment": est.Id})
+		"requireEmail": requireEmail, "establishment": est.Id, "supplier": doc.GetString("supplier")})
 	if !e.HasSuperuserAuth() {
 		link.Set("createdBy", e.Auth.Id)
 	}

@@ -16,7 +16,9 @@ import (
 func hmacEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
 
 // manageable loads a link its sender, an admin of the establishment it was
-// sent from, or the operator may manage; anyone else gets 404.
+// sent from, an admin of the document's supplier (S15: a customer's
+// re-share of its document) or the operator may manage; anyone else gets
+// 404.
 func manageable(e *core.RequestEvent) (*core.Record, error) {
 	if e.Auth == nil {
 		return nil, e.UnauthorizedError("Sign in first.", nil)
@@ -26,7 +28,8 @@ func manageable(e *core.RequestEvent) (*core.Record, error) {
 		return nil, e.NotFoundError("", nil)
 	}
 	if e.HasSuperuserAuth() || link.GetString("createdBy") == e.Auth.Id ||
-		tenancy.Holds(e.App, e.Auth.Id, link.GetString("establishment"), profiles.Manage) {
+		tenancy.Holds(e.App, e.Auth.Id, link.GetString("establishment"), profiles.Manage) ||
+		(link.GetString("supplier") != "" && tenancy.Holds(e.App, e.Auth.Id, link.GetString("supplier"), profiles.Manage)) {
 		return link, nil
 	}
 	return nil, e.NotFoundError("", nil)

@@ -370,3 +370,36 @@ func TestLockoutRaceS11(t *testing.T) {
 
 // maxChecks is the link's allowance of wrong addresses (L2).
 const maxChecks = 5
+
+// S15 (issue 18, item 9): a customer re-sharing a supplier's document is
+// held to the supplier's email check, and the supplier's admins see, read
+// the history of and revoke that link; its other members and strangers
+// do not.
+func TestCustomerReshareFollowsSupplierS15(t *testing.T) {
+	w := newShareWorld(t)
+	w.Home.Set("shareEmailCheck", true)
+	testkit.Save(t, w.App, w.Home)
+	w.Customer.Set("shareEmailCheck", false)
+	testkit.Save(t, w.App, w.Customer)
+
+	kbis := "/api/vigie/documents/" + w.Docs["kbis"].Id + "/share"
+	w.call(t, CustomerAdmin, http.MethodPost, kbis, `{"email":"auditor@bank.test","requireEmail":false}`, 400,
+		`"requireEmail":{"code":"validation_weaker_than_setting"`)
+	id, _ := w.share(t, CustomerAdmin, "kbis", `{"email":"auditor@bank.test"}`)
+	if link := w.link(t, id); !link.GetBool("requireEmail") || link.GetString("supplier") != w.Home.Id || link.GetString("establishment") != w.Customer.Id {
+		t.Fatalf("link = %v", link)
+	}
+
+	list := "/api/collections/share_links/records"
+	w.call(t, testkit.Admin, http.MethodGet, list, "", 200, `"id":"`+id+`"`)
+	for _, a := range []testkit.Actor{testkit.Processing, testkit.Sister, testkit.Outsider} {
+		w.call(t, a, http.MethodGet, list, "", 200, "!"+id)
+		w.call(t, a, http.MethodGet, list+"/"+id, "", 404)
+		w.call(t, a, http.MethodDelete, "/api/vigie/share-links/"+id, "", 404)
+	}
+	w.call(t, testkit.Admin, http.MethodGet, "/api/vigie/share-links/"+id+"/history", "", 200, `"action":"share.created"`)
+	w.call(t, testkit.Admin, http.MethodDelete, "/api/vigie/share-links/"+id, "", 200, `"revoked":true`)
+	if !w.link(t, id).GetBool("revoked") {
+		t.Fatal("the supplier's admin did not revoke the link")
+	}
+}
