@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"vigie/hooks/locks"
 	"vigie/internal/apierr"
 	"vigie/internal/calendar"
 	"vigie/internal/profiles"
@@ -68,7 +69,30 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 	if err := checkDateOrder(doc); err != nil {
 		return err
 	}
+	if err := s.checkSupersedable(e, doc); err != nil {
+		return err
+	}
 	return e.Next()
+}
+
+// checkSupersedable refuses, with 423, a new version that would supersede
+// a document someone else holds the lock of (K4): superseding rewrites its
+// status, which the lock keeps for its holder.
+func (s *Service) checkSupersedable(e *core.RecordRequestEvent, doc *core.Record) error {
+	previous, err := currentVersions(e.App, doc.GetString("supplier"), doc.GetString("type"), doc.GetString("addressee"))
+	if err != nil {
+		return err
+	}
+	caller := ""
+	if e.Auth != nil {
+		caller = e.Auth.Id
+	}
+	for _, p := range previous {
+		if err := locks.Writable(e.App, schema.Documents, p.Id, caller, s.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkFile reads the uploaded file and replaces it by what will be stored:

@@ -3,6 +3,7 @@ package documents_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -93,5 +94,26 @@ func TestEditDocumentDates(t *testing.T) {
 			Name: "delete", Method: http.MethodDelete, URL: url,
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
 		}).Test(t)
+	}
+}
+
+// K4 (issue 18, item 15): a new version does not supersede a document
+// someone else holds the lock of (423, nothing written); the holder's own
+// new version does.
+func TestNewVersionRespectsLocksK4(t *testing.T) {
+	w := newDocWorld(t)
+	pdf := fixtures.PDF()
+	current := w.Docs["kbis2"] // Home's current Kbis
+	testkit.Record(t, w.App, schema.Locks, map[string]any{"collection": schema.Documents, "recordId": current.Id,
+		"holder": w.Users[testkit.Processing].Id, "expiresAt": time.Now().Add(10 * time.Minute)})
+	w.try(t, upload{name: "a new version under someone else's lock", actor: testkit.Admin, typeName: "kbis",
+		filename: "kbis.pdf", content: pdf, status: 423, content2: []string{`"holder":{`}})
+	if after, _ := w.App.FindRecordById(schema.Documents, current.Id); after.GetString("status") == schema.StatusSuperseded {
+		t.Fatal("the locked document was superseded")
+	}
+	w.try(t, upload{name: "the holder's new version", actor: testkit.Processing, typeName: "kbis",
+		filename: "kbis.pdf", content: pdf, status: 200, content2: []string{`"replaces":"` + current.Id + `"`}})
+	if after, _ := w.App.FindRecordById(schema.Documents, current.Id); after.GetString("status") != schema.StatusSuperseded {
+		t.Fatal("the holder's version did not supersede its document")
 	}
 }
