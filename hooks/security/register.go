@@ -45,6 +45,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 	s.bindCredentialNotices(app)
 	s.bindAccountThrottle(app)
 	s.bindSupportReads(app)
+	s.bindSupportFileAndStreamReads(app)
 	s.bindRequireTOTPGuard(app)
 	s.bindLockCache(app)
 	s.bindStreamEnds(app)
