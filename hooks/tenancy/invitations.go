@@ -33,7 +33,10 @@ func invite(tx core.App, cfg *config.Config, est, user *core.Record, in NewMembe
 	inv.Set("establishmentName", est.GetString("name"))
 	inv.Set("profile", in.Profile)
 	inv.Set("collectorFor", in.CollectorFor)
-	inv.Set("invitedBy", actor.Actor)
+	inv.Set("invitedBy", "")
+	if _, err := tx.FindRecordById(schema.Users, actor.Actor); err == nil {
+		inv.Set("invitedBy", actor.Actor) // the operator is no user
+	}
 	inv.Set("inviterName", actor.ActorEmail)
 	if err := tx.Save(inv); err != nil {
 		return nil, err

@@ -126,6 +126,12 @@ func TestInvitationS9(t *testing.T) {
 	if n, _ := w.App.CountRecords(schema.Memberships, dbx.HashExp{"user": w.Users[testkit.Sister].Id, "establishment": w.Home.Id}); n != 0 {
 		t.Fatal("a declined invitation made a membership")
 	}
+
+	// The operator invites too (it is no user: the invitation names no inviter).
+	if status, body := client.Do(t, http.MethodPost, "/api/vigie/establishments/"+w.Home.Id+"/members", token(testkit.Operator),
+		map[string]any{"email": w.Users[testkit.Support].Email(), "profile": "delivery"}); status != http.StatusAccepted {
+		t.Fatalf("the operator's invitation: %d %v", status, body)
+	}
 }
 
 func toJSON(t *testing.T, v any) string {
