@@ -54,6 +54,8 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Second, "client timeout of every request (a timeout is a FAIL)")
 	cellTime := flag.Duration("cell", 3*time.Second, "time after which a call stops repeating (at least one measured request)")
 	deadline := flag.Duration("deadline", 20*time.Minute, "calls not started by then are reported as not run (FAIL)")
+	guests := flag.Int("guests", 0, "then measure one profile's calls again under this many anonymous clients sending the guests' calls (0: skip)")
+	guestProfile := flag.String("guest-profile", "customer admin", "the profile measured under the guests' load")
 	flag.Parse()
 	if *label == "" {
 		*label = filepath.Base(*dir)
@@ -112,6 +114,9 @@ func main() {
 	b.readLog(plan)
 	fmt.Printf("load average (1, 5, 15 min) before: %s, after: %s\n", load, loadAverage())
 	report(*label, plan, *timeout)
+	if *guests > 0 {
+		b.underGuests(plan, *guests, *guestProfile, *warm, *n, *cellTime)
+	}
 	exit(0) // a budget missed is a FAIL line for bench/run, not an error
 }
 
