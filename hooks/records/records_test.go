@@ -215,3 +215,33 @@ func TestViewRateLimits(t *testing.T) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 }
+
+// S13 (issue 18, item 2): under a path rule, a guest's lists of every
+// collection share one allowance per address; a signed-in user keeps one
+// per collection, as PocketBase gives.
+func TestGuestListsShareOneAllowance(t *testing.T) {
+	w := testkit.NewWorld(t)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.RateLimited(w.App)
+	settings := w.App.Settings()
+	settings.RateLimits.Rules = []core.RateLimitRule{{Label: "/api/", MaxRequests: 4, Duration: 60}}
+	if err := w.App.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	statuses := func(headers map[string]string) []int {
+		var got []int
+		for _, c := range []string{"users", "establishments", "documents", "memberships", "users", "relationships"} {
+			got = append(got, call(t, h, headers, "/api/collections/"+c+"/records?perPage=1").status)
+		}
+		return got
+	}
+	if got, want := statuses(nil), []int{200, 200, 200, 200, 429, 429}; !slices.Equal(got, want) {
+		t.Errorf("guest: %v, want %v", got, want)
+	}
+	if got, want := statuses(w.Headers(t, testkit.Admin)), []int{200, 200, 200, 200, 200, 200}; !slices.Equal(got, want) {
+		t.Errorf("signed in: %v, want %v", got, want)
+	}
+}

@@ -6,6 +6,7 @@ package ratelimit
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,7 +84,15 @@ func (l *Limiter) CheckCollection(e *core.RequestEvent, collection *core.Collect
 	if !ok {
 		return nil
 	}
-	return l.Check(e, collection.Id+e.Request.Pattern+action+rule.Audience, rule)
+	bucket := collection.Id + e.Request.Pattern + action + rule.Audience
+	if e.Auth == nil && strings.HasPrefix(rule.Label, "/") {
+		// A guest reads nothing from any list: under a path rule its
+		// requests to every collection share one allowance per address,
+		// where PocketBase's bucket per collection let one client spread
+		// over twelve lists send twelve times the rule (S13).
+		bucket = "guest " + rule.Label
+	}
+	return l.Check(e, bucket, rule)
 }
 
 // Check counts the request against rule in bucket, keyed by the client's
