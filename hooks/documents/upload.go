@@ -220,6 +220,12 @@ func checkHandler(app core.App, userID string, doc, docType *core.Record) error 
 	if err != nil {
 		return forbidden("Your profile in this establishment does not allow uploading documents.")
 	}
+	collector := profiles.Reach(g.Reach) == profiles.Collected
+	if collector && docType.GetString("kind") == schema.KindFinancial {
+		// Bank details placed by a customer's agent would be read by every
+		// customer paying the supplier: the classic payment fraud.
+		return forbidden("Bank details come from the supplier's own members, not from a collector.")
+	}
 	if docType.GetString("kind") == schema.KindFinancial {
 		var n int
 		_ = app.DB().Select("count(*)").From(schema.Grants).Where(dbx.HashExp{
@@ -229,12 +235,16 @@ func checkHandler(app core.App, userID string, doc, docType *core.Record) error 
 			return forbidden("Bank details need the financial module and option.")
 		}
 	}
-	if profiles.Reach(g.Reach) != profiles.Collected {
+	if !collector {
 		return nil
 	}
 	if a := doc.GetString("addressee"); a != "" && a != g.Customer {
 		return forbidden("A collector sends documents to its own customer only.")
 	}
+	// A collector works for one customer (S10): what it sends is held for
+	// that customer, beside the supplier's own version, which it neither
+	// supersedes nor replaces for the supplier's other customers.
+	doc.Set("addressee", g.Customer)
 	collected, err := collects(app, g.Customer, supplier, docType.Id)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"vigie/hooks/tenancy"
 	"vigie/internal/apierr"
 	"vigie/internal/audience"
+	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
 
@@ -35,7 +36,7 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 			doc.Set("replaces", p.Id)
 		}
 		s.applyStatus(doc)
-		if err := prepare(doc, docType); err != nil {
+		if err := prepare(doc, docType, heldForCollectorsCustomer(tx, doc)); err != nil {
 			return err
 		}
 		supplier, addressee := doc.GetString("supplier"), doc.GetString("addressee")
@@ -68,20 +69,29 @@ func (s *Service) onUpdate(e *core.RecordEvent) error {
 	if err != nil {
 		return err
 	}
-	if err := prepare(e.Record, docType); err != nil {
+	// An addressee checked on creation stays valid: the collector who sent
+	// the document may have left since.
+	before := e.Record.Original()
+	kept := e.Record.GetString("addressee") == before.GetString("addressee") &&
+		e.Record.GetString("type") == before.GetString("type")
+	if err := prepare(e.Record, docType, kept); err != nil {
 		return err
 	}
 	return e.Next()
 }
 
 // prepare sets what follows from a document's status and fields: its
-// archive flag and its audience keys.
-func prepare(doc, docType *core.Record) error {
+// archive flag and its audience keys. addresseeChecked says a legal
+// document's addressee is the customer its collector works for.
+func prepare(doc, docType *core.Record, addresseeChecked bool) error {
 	archiveByStatus(doc)
-	// Whatever the path (API, dashboard, Go), only a specific document has
-	// an addressee: a shared one addressed to a customer would bypass the
-	// financial and collection checks of its kind.
-	if docType.GetString("kind") != schema.KindSpecific && doc.GetString("addressee") != "" {
+	// Whatever the path (API, dashboard, Go), only a specific document, or
+	// a legal one a collector sent for its customer, has an addressee: any
+	// other shared one addressed to a customer would bypass the financial
+	// and collection checks of its kind.
+	kind := docType.GetString("kind")
+	held := kind == schema.KindLegal && addresseeChecked
+	if kind != schema.KindSpecific && !held && doc.GetString("addressee") != "" {
 		return apierr.Field("addressee", "validation_shared_document",
 			"A legal or financial document is shared with every customer collecting it: leave the addressee empty.")
 	}
@@ -97,6 +107,21 @@ func prepare(doc, docType *core.Record) error {
 	doc.Set("supplierKey", supplier)
 	doc.Set("ownerKey", owner)
 	return nil
+}
+
+// heldForCollectorsCustomer reports whether doc was sent by a collector of
+// its supplier working for its addressee (see checkHandler).
+func heldForCollectorsCustomer(app core.App, doc *core.Record) bool {
+	addressee := doc.GetString("addressee")
+	if addressee == "" || doc.GetString("uploadedBy") == "" {
+		return false
+	}
+	var n int
+	err := app.DB().Select("count(*)").From(schema.Grants).Where(dbx.HashExp{
+		"user": doc.GetString("uploadedBy"), "establishment": doc.GetString("supplier"),
+		"capability": string(profiles.HandleDocuments), "reach": string(profiles.Collected), "customer": addressee,
+	}).Row(&n)
+	return err == nil && n > 0
 }
 
 // typeOf loads a document's type; a missing one is a 400 naming the field.
