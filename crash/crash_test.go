@@ -221,10 +221,13 @@ func TestKilledMidWrite(t *testing.T) {
 	created := scalar(t, db, "SELECT count(*) FROM relationships")
 	integrity(t, db)
 	for what, q := range map[string]string{
-		"users without membership":       "SELECT count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user = u.id)",
+		"users without membership nor invitation": "SELECT count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user = u.id)" +
+			" AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.user = u.id)",
 		"suppliers without relationship": "SELECT count(*) FROM establishments e WHERE e.id != ? AND NOT EXISTS (SELECT 1 FROM relationships r WHERE r.supplier = e.id)",
-		"relationships without grants":   "SELECT count(*) FROM relationships r WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.relationship = r.id)",
-		"memberships without grants":     "SELECT count(*) FROM memberships m WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.membership = m.id)",
+		// S10: the first contact of each new supplier is invited, not a member.
+		"relationships without their contact's invitation": "SELECT count(*) FROM relationships r WHERE NOT EXISTS (SELECT 1 FROM invitations i WHERE i.establishment = r.supplier)",
+		"invitations without their user":                   "SELECT count(*) FROM invitations i WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user)",
+		"memberships without grants":                       "SELECT count(*) FROM memberships m WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.membership = m.id)",
 	} {
 		var n int
 		if strings.Contains(q, "?") {

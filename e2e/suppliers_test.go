@@ -53,7 +53,7 @@ func TestAddSupplierThroughDirectoryN2(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr[data-siret="`+number+`"]`)),
 	)
 	if got := browsertest.Text(t, ctx, `#suppliers tbody tr[data-siret="`+number+`"]`); !strings.Contains(got, "chef@lumiere.test") {
-		t.Fatalf("row = %q: the reference contact is missing", got)
+		t.Fatalf("row = %q: the contact is missing", got)
 	}
 	supplier, err := w.App.FindFirstRecordByData(schema.Establishments, "siret", number)
 	if err != nil {

@@ -63,6 +63,28 @@ func TestCollectorUploadHeldForItsCustomerS10(t *testing.T) {
 		t.Errorf("the collector's second Kbis replaces %q, want its first %q", second.GetString("replaces"), first.Id)
 	}
 
+	// Until one of Home's admins adopts it: then it is Home's shared Kbis,
+	// superseding the one Second read, once.
+	adopt := "/api/vigie/documents/" + second.Id + "/adopt"
+	for _, c := range []struct {
+		actor  testkit.Actor
+		status int
+	}{
+		{testkit.Guest, 401}, {CustomerAdmin, 404}, {Customer2Admin, 404}, {testkit.Outsider, 404},
+		{testkit.Collector, 403}, {testkit.Processing, 403}, {testkit.Admin, 200}, {testkit.Admin, 409},
+	} {
+		w.As(t, c.actor, tests.ApiScenario{Name: string(c.actor) + " adopts", Method: http.MethodPost, URL: adopt,
+			ExpectedStatus: c.status, ExpectedContent: []string{`"status"`}}).Test(t)
+	}
+	if s := reload(t, w.App, w.Docs["kbis2"]).GetString("status"); s != schema.StatusSuperseded {
+		t.Errorf("Home's former Kbis is %q after the adoption, want superseded", s)
+	}
+	if a := reload(t, w.App, second).GetString("addressee"); a != "" {
+		t.Errorf("the adopted Kbis is still addressed to %q", a)
+	}
+	w.As(t, Customer2Admin, tests.ApiScenario{Name: "Second reads the adopted Kbis", Method: http.MethodGet, URL: kbis,
+		ExpectedStatus: 200, ExpectedContent: []string{`"id":"` + second.Id + `"`, `"totalItems":1`}}).Test(t)
+
 	w.try(t, upload{name: "the collector may not send bank details", actor: testkit.Collector, typeName: "bank_details",
 		filename: "rib.pdf", content: fixtures.PDF(), status: 403, content2: []string{"collector"}})
 	w.try(t, upload{name: "another member still may not address a Kbis", actor: testkit.Admin, typeName: "kbis",

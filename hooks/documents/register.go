@@ -40,6 +40,7 @@ func Register(app core.App, cfg *config.Config, now func() time.Time) *Service {
 			return err
 		}
 		s.bindComplianceRoute(se)
+		s.bindAdoptRoute(se)
 		return se.Next()
 	})
 	// The list reads the visible documents (list.go, wired by hooks.Register).

@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
-	"vigie/hooks/notify"
 	"vigie/hooks/tenancy"
 	"vigie/internal/bulk"
 	"vigie/internal/config"
@@ -144,7 +143,7 @@ func addNewSuppliers(tx core.App, cfg *config.Config, customer *core.Record, row
 			}
 		}
 		c := row.input.Contact
-		member, err := batch.InviteFirstMember(cfg, est, tenancy.NewMember{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		_, err = batch.InviteFirstContact(cfg, est, tenancy.NewMember{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
 			Profile: string(profiles.Collector), CollectorFor: customer.Id}, actor)
 		if err != nil {
 			return nil, err
@@ -154,12 +153,9 @@ func addNewSuppliers(tx core.App, cfg *config.Config, customer *core.Record, row
 		rel.Set("supplier", est.Id)
 		rel.Set("owner", callerID)
 		rel.Set("status", schema.RelationshipActive)
-		rel.Set("referents", []string{member.User.Id})
-		if err := batch.AddRelationship(rel, []tenancy.Member{member}); err != nil {
-			return nil, err
-		}
-		// tellSupplier: the contact is the supplier's only member, and its admin.
-		if err := notify.Queue(tx, w, member.User, supplierAddedMessage(cfg, customer, est)); err != nil {
+		rel.Set("referents", []string{})
+		rel.Set("invitedContact", c.Email)
+		if err := batch.AddRelationship(rel, nil); err != nil {
 			return nil, err
 		}
 		if err := audit.Queue(tx, w, relationshipEntry(actor, customer, est, rel, c.Email)); err != nil {

@@ -134,6 +134,13 @@ func snapshot(t *testing.T, w *testkit.World, number, email string) []string {
 	for i, m := range memberships {
 		roles[m.Id] = fmt.Sprintf("SUPPLIER_MEMBERSHIP%d", i)
 	}
+	invitations, err := app.FindAllRecords(schema.Invitations, dbx.HashExp{"establishment": est.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, inv := range invitations {
+		roles[inv.Id] = fmt.Sprintf("INVITATION%d", i)
+	}
 	ids := slices.Collect(maps.Keys(roles))
 	// Longest first: the SIREN begins the SIRET.
 	slices.SortFunc(ids, func(a, b string) int { return len(b) - len(a) })
@@ -174,9 +181,11 @@ func snapshot(t *testing.T, w *testkit.World, number, email string) []string {
 	query(schema.Memberships, "establishment = {:est}")
 	query(schema.Relationships, "id = {:rel}")
 	query(schema.Grants, "establishment = {:est} OR relationship = {:rel} OR membership IN (SELECT id FROM memberships WHERE establishment = {:est})")
-	query(schema.DocumentAccess, "relationship = {:rel} OR membership IN (SELECT id FROM memberships WHERE establishment = {:est})")
+	query(schema.DocumentAccess, "relationship = {:rel} OR user = {:user} OR membership IN (SELECT id FROM memberships WHERE establishment = {:est})")
+	query(schema.Invitations, "establishment = {:est}")
 	query(schema.Notifications, "user = {:user}")
-	query(schema.AuditLog, "recordId = {:rel} OR recordId IN (SELECT id FROM memberships WHERE establishment = {:est})")
+	query(schema.AuditLog, "recordId = {:rel} OR recordId IN (SELECT id FROM memberships WHERE establishment = {:est})"+
+		" OR recordId IN (SELECT id FROM invitations WHERE establishment = {:est})")
 	slices.Sort(out)
 	return out
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"vigie/internal/schema"
@@ -70,7 +69,7 @@ func TestBulkImportN3(t *testing.T) {
 		"SIRET;Email;Prénom;Nom",
 		fresh + ";Contact@Nouveau.test;Ana;Nova",                    // 2 created
 		w.Supplier.GetString("siret") + ";referent@supplier.test;;", // 3 already present
-		known.GetString("siret") + ";boss@deja.test;Bo;Ss",          // 4 linked (its first member: admin)
+		known.GetString("siret") + ";boss@deja.test;Bo;Ss",          // 4 linked (its first contact: invited)
 		"12345678901234;x@y.test;;",                                 // 5 invalid siret
 		unknown + ";x@y.test;;",                                     // 6 unknown to the directory
 		fresh + ";not-an-email;;",                                   // 7 invalid contact: nothing of it written
@@ -117,11 +116,9 @@ func TestBulkImportN3(t *testing.T) {
 	if second.Summary["already_present"] != 4 || second.Summary["created"] != 0 || second.Summary["linked"] != 0 {
 		t.Fatalf("re-run summary = %v", second.Summary)
 	}
-	// The contact of the new supplier is its admin (T5: no member before).
-	user, _ := w.App.FindAuthRecordByEmail(schema.Users, "contact@nouveau.test")
-	if ms, err := w.App.FindFirstRecordByFilter(schema.Memberships, "user = {:u}", dbx.Params{"u": user.Id}); err != nil || ms.GetString("profile") != "admin" {
-		t.Fatalf("contact membership = %v, %v", ms, err)
-	}
+	// The contact of the new supplier becomes its admin (T5: no member
+	// before) by accepting its invitation only (S10).
+	firstContactAccepts(t, w.App, w.Home, fresh, "contact@nouveau.test")
 }
 
 // N3: only those who may add suppliers may import; a bad upload names the field.

@@ -117,7 +117,11 @@ func AddSupplier(tx core.App, cfg *config.Config, customer *core.Record, in NewS
 	if invited {
 		referent = contactID
 	}
-	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, referent)
+	invitedContact := ""
+	if inv != nil {
+		invitedContact = in.Contact.Email
+	}
+	rel, fresh, err := ensureRelationship(tx, customer, supplier, callerID, referent, invitedContact)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +221,7 @@ func newEstablishment(app core.App, entry *DirectoryEntry) (*core.Record, error)
 // ensureRelationship finds or creates the active relationship, with the
 // referent, if any, among its reference contacts, in one save; fresh is true
 // when it was created or reactivated.
-func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, referent string) (*core.Record, bool, error) {
+func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, referent, invitedContact string) (*core.Record, bool, error) {
 	rel, err := tx.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
 		dbx.Params{"c": customer.Id, "s": supplier.Id})
 	fresh := err != nil || rel.GetString("status") != schema.RelationshipActive
@@ -230,6 +234,7 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 		rel.Set("customer", customer.Id)
 		rel.Set("supplier", supplier.Id)
 		rel.Set("owner", callerID)
+		rel.Set("invitedContact", invitedContact)
 	}
 	isReferent := referent == "" || slices.Contains(rel.GetStringSlice("referents"), referent)
 	if !fresh && isReferent {
@@ -252,20 +257,28 @@ func ensureRelationship(tx core.App, customer, supplier *core.Record, callerID, 
 
 // ensureContact makes the contact a member of the supplier: an existing
 // membership stays as it is; a newcomer without an account is a collector
-// for this customer; someone with an account is invited to become one
+// for this customer; someone with an account, or anyone for a supplier
+// without members (whom T5 would make admin), is invited to become one
 // (S9, S10), and no member until it accepts. created says the membership
 // is new, invited that its account is too.
 func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Record, c Contact, actor audit.Entry) (ms, inv *core.Record, created, invited bool, err error) {
-	if user, err := tx.FindAuthRecordByEmail(schema.Users, c.Email); err == nil {
+	user, err := tx.FindAuthRecordByEmail(schema.Users, c.Email)
+	if err == nil {
 		if ms, err := tx.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}",
 			dbx.Params{"u": user.Id, "e": supplier.Id}); err == nil {
 			return ms, nil, false, false, nil
 		}
 	}
-	added, err := tenancy.AddMember(tx, cfg, supplier, tenancy.NewMember{
-		Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
-		Profile: string(profiles.Collector), CollectorFor: customer.Id,
-	}, actor)
+	in := tenancy.NewMember{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		Profile: string(profiles.Collector), CollectorFor: customer.Id}
+	add := tenancy.AddMember
+	if empty, err := tenancy.HasNoMember(tx, supplier.Id); err != nil {
+		return nil, nil, false, false, err
+	} else if empty && user == nil {
+		// S10: T5 would make the contact admin; only its own answer may.
+		add = tenancy.InviteFirstContact
+	}
+	added, err := add(tx, cfg, supplier, in, actor)
 	if err != nil {
 		return nil, nil, false, false, err
 	}

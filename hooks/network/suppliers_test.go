@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"vigie/hooks/network"
@@ -27,7 +28,8 @@ func TestAddSupplierActorsN2(t *testing.T) {
 		status, want := 404, testkit.Body404
 		switch a {
 		case testkit.Admin, testkit.FullAccess, testkit.Operator:
-			status, want = 200, []string{`"status":"created"`, `"relationship":{`, `"profile":"admin"`}
+			// S10: the first contact of a supplier without members is invited.
+			status, want = 200, []string{`"status":"created"`, `"relationship":{`, `"membership":null`, `"invitation":{"email":"boss-`}
 		case testkit.Guest:
 			status, want = 401, []string{`"status":401`}
 		case testkit.Processing, testkit.ProcessingArchive, testkit.Feedback, testkit.Delivery, testkit.Collector:
@@ -81,15 +83,58 @@ func TestAddSupplierToKnownSupplierN2(t *testing.T) {
 	if !sent["newcomer@supplier.test"] || !sent["admin@supplier.test"] {
 		t.Fatalf("emails went to %v", sent)
 	}
-	// A supplier with no member: the contact becomes its admin (T5), and
-	// the supplier's members are told on a new relationship.
+	// A supplier with no member: the contact, new to Vigie, is invited; it
+	// becomes the admin (T5) and the reference contact only by accepting
+	// (S10, N8).
 	number := testkit.SIRET()
 	loadDirectory(t, w.App, [3]string{number, "Vide SARL", "Lille"})
 	w.As(t, testkit.FullAccess, tests.ApiScenario{
 		Name: "first contact of an empty supplier", Method: http.MethodPost, URL: suppliersURL(w.Home.Id),
 		Body:           strings.NewReader(`{"siret":"` + number + `","contact":{"email":"first@vide.test"}}`),
-		ExpectedStatus: 200, ExpectedContent: []string{`"status":"created"`, `"profile":"admin"`, `"name":"Vide SARL"`},
+		ExpectedStatus: 200, ExpectedContent: []string{`"status":"created"`, `"membership":null`, `"invitation":{`, `"name":"Vide SARL"`},
 	}).Test(t)
+	firstContactAccepts(t, w.App, w.Home, number, "first@vide.test")
+}
+
+// firstContactAccepts checks that the contact a customer named for a
+// supplier without members is no member, nor reference contact, until it
+// accepts its invitation; then it is both, and the supplier's admin (S10).
+func firstContactAccepts(t *testing.T, app *tests.TestApp, customer *core.Record, number, email string) {
+	t.Helper()
+	supplier, err := app.FindFirstRecordByData(schema.Establishments, "siret", number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contact, err := app.FindAuthRecordByEmail(schema.Users, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := app.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": customer.Id, "s": supplier.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := app.CountRecords(schema.Memberships, dbx.HashExp{"establishment": supplier.Id}); n != 0 {
+		t.Fatalf("%s: %d members before the contact accepted", number, n)
+	}
+	if refs := rel.GetStringSlice("referents"); len(refs) != 0 {
+		t.Fatalf("reference contacts %v before the contact accepted", refs)
+	}
+	inv, err := app.FindFirstRecordByFilter(schema.Invitations, "user = {:u} && establishment = {:e} && status = 'pending'",
+		dbx.Params{"u": contact.Id, "e": supplier.Id})
+	if err != nil {
+		t.Fatalf("no pending invitation: %v", err)
+	}
+	(&tests.ApiScenario{
+		Name: "the first contact accepts", Method: http.MethodPost, URL: "/api/vigie/invitations/" + inv.Id + "/accept",
+		Headers:        map[string]string{"Authorization": testkit.Token(t, contact)},
+		ExpectedStatus: 200, ExpectedContent: []string{`"status":"accepted"`, `"profile":"admin"`},
+		TestAppFactory: func(testing.TB) *tests.TestApp { return app }, DisableTestAppCleanup: true,
+	}).Test(t)
+	rel, _ = app.FindRecordById(schema.Relationships, rel.Id)
+	if refs := rel.GetStringSlice("referents"); len(refs) != 1 || refs[0] != contact.Id {
+		t.Fatalf("reference contacts after accepting: %v, want the contact", refs)
+	}
 }
 
 // N2, N7: what a customer may not do, each answered with the field named and

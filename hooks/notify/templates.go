@@ -5,7 +5,8 @@ package notify
 const (
 	KindInvitation       = "invitation"
 	KindMemberAdded      = "member_added"
-	KindMemberInvited    = "member_invited" // an existing user asked to join (S9)
+	KindMemberInvited    = "member_invited"  // an existing user asked to join (S9)
+	KindContactInvited   = "contact_invited" // a supplier's first contact, new to Vigie, asked to join (S10)
 	KindAccessRequested  = "access_requested"
 	KindAccessApproved   = "access_approved"
 	KindAccessRefused    = "access_refused"
@@ -47,6 +48,12 @@ var templates = map[string]map[string]text{
 			"Bonjour {{.firstName}},\n\n{{.inviter}} vous invite à rejoindre {{.establishment}} sur Vigie avec le profil « {{.profile}} ». Rien n'est partagé avant que vous acceptiez.\n\nAcceptez ou refusez depuis « Mon entreprise » :\n{{.link}}\n"},
 		"en": {"{{.inviter}} invites you to join {{.establishment}}",
 			"Hello {{.firstName}},\n\n{{.inviter}} invites you to join {{.establishment}} on Vigie with the profile \"{{.profile}}\". Nothing is shared before you accept.\n\nAccept or decline from \"My company\":\n{{.link}}\n"},
+	},
+	KindContactInvited: {
+		"fr": {"{{.inviter}} vous invite à représenter {{.establishment}} sur Vigie",
+			"Bonjour {{.firstName}},\n\n{{.inviter}} suit {{.establishment}} sur Vigie, le portail de documents de conformité, et vous propose d'en être le premier administrateur. Rien n'est partagé avant que vous acceptiez.\n\nChoisissez votre mot de passe avec ce lien (valable {{.validity}}), puis acceptez ou refusez l'invitation depuis « Mon entreprise » :\n{{.link}}\n"},
+		"en": {"{{.inviter}} invites you to represent {{.establishment}} on Vigie",
+			"Hello {{.firstName}},\n\n{{.inviter}} follows {{.establishment}} on Vigie, the compliance document portal, and proposes you as its first administrator. Nothing is shared before you accept.\n\nChoose your password with this link (valid for {{.validity}}), then accept or decline the invitation from \"My company\":\n{{.link}}\n"},
 	},
 	KindAccessRequested: {
 		"fr": {"Demande d'accès pour {{.email}} à {{.establishment}}",

@@ -7,7 +7,6 @@ import (
 	"vigie/hooks/notify"
 	"vigie/internal/bulk"
 	"vigie/internal/config"
-	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
 
@@ -75,56 +74,38 @@ func (b *Batch) access(rows []accessRow) error {
 	return nil
 }
 
-// InviteFirstMember creates the account of in, a person unknown to the
-// portal, as the first member of est, an establishment created in this
-// batch: T5 makes it admin whatever was asked. Its grants, the audit entry
-// and the invitation are queued as AddMember would write them.
-func (b *Batch) InviteFirstMember(cfg *config.Config, est *core.Record, in NewMember, actor audit.Entry) (Member, error) {
+// InviteFirstContact creates the account of in, a person unknown to the
+// portal, and its invitation to join est, an establishment created in this
+// batch, with the audit row and the message InviteFirstContact (the record
+// path) writes: no membership until it accepts (S10).
+func (b *Batch) InviteFirstContact(cfg *config.Config, est *core.Record, in NewMember, actor audit.Entry) (*core.Record, error) {
 	user, err := newInvitedUser(b.app, in)
 	if err != nil {
-		return Member{}, err
+		return nil, err
 	}
 	if err := b.w.Record(user); err != nil {
-		return Member{}, err
+		return nil, err
 	}
-	col, err := b.app.FindCachedCollectionByNameOrId(schema.Memberships)
-	if err != nil {
-		return Member{}, err
-	}
-	ms := core.NewRecord(col)
-	ms.Set("user", user.Id)
-	ms.Set("establishment", est.Id)
-	ms.Set("profile", string(profiles.Admin))
-	ms.Set("collectorFor", in.CollectorFor)
-	ms.Set("visibility", schema.VisibilityAll)
-	if err := b.w.Record(ms); err != nil {
-		return Member{}, err
-	}
-	// What the record hooks derive, without their reads: a new user, the
-	// only member of a new establishment, no relationship yet.
+	// What the user hooks derive for a new account.
 	if err := b.access(selfRows(user.Id)); err != nil {
-		return Member{}, err
+		return nil, err
 	}
-	if !totpLocked(est, user) {
-		if err := memberGrants(b, ms, est, user); err != nil {
-			return Member{}, err
-		}
-	}
-	member := Member{Membership: ms, Establishment: est, User: user}
-	if err := b.access(rosterRows(est, []Member{member})); err != nil {
-		return Member{}, err
-	}
-	if err := audit.Queue(b.app, b.w, memberAddedEntry(actor, est, ms, user, in.Profile, true)); err != nil {
-		return Member{}, err
-	}
-	msg, err := newMemberMessage(cfg, est, ms, user, true, actor.ActorEmail)
+	inv, err := newInvitation(b.app, est, user)
 	if err != nil {
-		return Member{}, err
+		return nil, err
 	}
-	if err := notify.Queue(b.app, b.w, user, msg); err != nil {
-		return Member{}, err
+	setInvitation(b.app, inv, est, in, actor)
+	if err := b.w.Record(inv); err != nil {
+		return nil, err
 	}
-	return member, nil
+	if err := audit.Queue(b.app, b.w, invitationEntry(actor, est, inv, in)); err != nil {
+		return nil, err
+	}
+	msg, err := firstContactMessage(cfg, est, user, inv, actor.ActorEmail)
+	if err != nil {
+		return nil, err
+	}
+	return user, notify.Queue(b.app, b.w, user, msg)
 }
 
 // AddRelationship queues rel, between an existing customer and a supplier

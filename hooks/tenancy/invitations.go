@@ -18,40 +18,111 @@ import (
 // user and establishment, renewed with the latest profile when asked again.
 // The audit row keeps the address the inviter typed, nothing of the user.
 func invite(tx core.App, cfg *config.Config, est, user *core.Record, in NewMember, actor audit.Entry) (*core.Record, error) {
-	inv, err := tx.FindFirstRecordByFilter(schema.Invitations, "user = {:u} && establishment = {:e} && status = {:s}",
-		dbx.Params{"u": user.Id, "e": est.Id, "s": schema.InvitationPending})
+	inv, err := saveInvitation(tx, est, user, in, actor)
 	if err != nil {
-		col, err := tx.FindCachedCollectionByNameOrId(schema.Invitations)
-		if err != nil {
-			return nil, err
-		}
-		inv = core.NewRecord(col)
-		inv.Set("establishment", est.Id)
-		inv.Set("user", user.Id)
-		inv.Set("status", schema.InvitationPending)
-	}
-	inv.Set("establishmentName", est.GetString("name"))
-	inv.Set("profile", in.Profile)
-	inv.Set("collectorFor", in.CollectorFor)
-	inv.Set("invitedBy", "")
-	if _, err := tx.FindRecordById(schema.Users, actor.Actor); err == nil {
-		inv.Set("invitedBy", actor.Actor) // the operator is no user
-	}
-	inv.Set("inviterName", actor.ActorEmail)
-	if err := tx.Save(inv); err != nil {
-		return nil, err
-	}
-	entry := actor
-	entry.Action, entry.Establishment = audit.InvitationCreated, est.Id
-	entry.Collection, entry.RecordID = schema.Invitations, inv.Id
-	entry.Data = map[string]any{"email": in.Email, "profile": in.Profile}
-	if err := audit.Write(tx, entry); err != nil {
 		return nil, err
 	}
 	return inv, notify.User(tx, user, notify.Message{Kind: notify.KindMemberInvited, Vars: map[string]string{
 		"firstName": user.GetString("firstName"), "establishment": est.GetString("name"),
 		"inviter": actor.ActorEmail, "profile": in.Profile, "link": cfg.Link("/company.html"),
 	}, Data: map[string]any{"invitation": inv.Id}})
+}
+
+// InviteFirstContact asks a person new to Vigie, whom a customer named as
+// the contact of a supplier without members, to join it (S10): the account
+// is created so that its owner can choose a password, but it becomes the
+// supplier's member (its admin, T5) only by accepting. Until then the
+// customer controls nothing of the supplier.
+func InviteFirstContact(tx core.App, cfg *config.Config, est *core.Record, in NewMember, actor audit.Entry) (*Added, error) {
+	user, err := createInvitedUser(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := saveInvitation(tx, est, user, in, actor)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := firstContactMessage(cfg, est, user, inv, actor.ActorEmail)
+	if err != nil {
+		return nil, err
+	}
+	if err := notify.User(tx, user, msg); err != nil {
+		return nil, err
+	}
+	return &Added{User: user, Invited: true, Invitation: inv}, nil
+}
+
+// firstContactMessage gives a first contact the link to choose its password
+// and says where to answer the invitation.
+func firstContactMessage(cfg *config.Config, est, user, inv *core.Record, inviter string) (notify.Message, error) {
+	link, err := inviteLink(cfg, user)
+	if err != nil {
+		return notify.Message{}, err
+	}
+	return notify.Message{Kind: notify.KindContactInvited, Vars: map[string]string{
+		"firstName": user.GetString("firstName"), "establishment": est.GetString("name"), "inviter": inviter,
+		"link": link, "validity": cfg.InviteValidity.String(),
+	}, Data: map[string]any{"invitation": inv.Id}}, nil
+}
+
+// HasNoMember reports whether est has no member yet: its first one becomes
+// its admin (T5).
+func HasNoMember(app core.App, est string) (bool, error) {
+	var n int
+	err := app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM memberships WHERE establishment = {:e} LIMIT 1)").
+		Bind(dbx.Params{"e": est}).Row(&n)
+	return n == 0, err
+}
+
+// saveInvitation writes the pending invitation and its audit row.
+func saveInvitation(tx core.App, est, user *core.Record, in NewMember, actor audit.Entry) (*core.Record, error) {
+	inv, err := tx.FindFirstRecordByFilter(schema.Invitations, "user = {:u} && establishment = {:e} && status = {:s}",
+		dbx.Params{"u": user.Id, "e": est.Id, "s": schema.InvitationPending})
+	if err != nil {
+		if inv, err = newInvitation(tx, est, user); err != nil {
+			return nil, err
+		}
+	}
+	setInvitation(tx, inv, est, in, actor)
+	if err := tx.Save(inv); err != nil {
+		return nil, err
+	}
+	return inv, audit.Write(tx, invitationEntry(actor, est, inv, in))
+}
+
+// newInvitation is an unsaved pending invitation of user to est.
+func newInvitation(app core.App, est, user *core.Record) (*core.Record, error) {
+	col, err := app.FindCachedCollectionByNameOrId(schema.Invitations)
+	if err != nil {
+		return nil, err
+	}
+	inv := core.NewRecord(col)
+	inv.Set("establishment", est.Id)
+	inv.Set("user", user.Id)
+	inv.Set("status", schema.InvitationPending)
+	return inv, nil
+}
+
+// setInvitation sets what the invitee reads: the profile asked, who asked.
+func setInvitation(app core.App, inv, est *core.Record, in NewMember, actor audit.Entry) {
+	inv.Set("establishmentName", est.GetString("name"))
+	inv.Set("profile", in.Profile)
+	inv.Set("collectorFor", in.CollectorFor)
+	inv.Set("invitedBy", "")
+	if _, err := app.FindRecordById(schema.Users, actor.Actor); err == nil {
+		inv.Set("invitedBy", actor.Actor) // the operator is no user
+	}
+	inv.Set("inviterName", actor.ActorEmail)
+}
+
+// invitationEntry is the audit row of an invitation: the address the
+// inviter typed, nothing of the user.
+func invitationEntry(actor audit.Entry, est, inv *core.Record, in NewMember) audit.Entry {
+	entry := actor
+	entry.Action, entry.Establishment = audit.InvitationCreated, est.Id
+	entry.Collection, entry.RecordID = schema.Invitations, inv.Id
+	entry.Data = map[string]any{"email": in.Email, "profile": in.Profile}
+	return entry
 }
 
 // invitationAnswer is what the inviter reads of an invitation: the address
@@ -109,7 +180,10 @@ func bindInvitationRoutes(se *core.ServeEvent) {
 				}
 				entry := memberAddedEntry(audit.FromRequest(e, ""), est, ms, e.Auth, inv.GetString("profile"), false)
 				entry.Data["invitation"] = inv.Id
-				return audit.Write(tx, entry)
+				if err := audit.Write(tx, entry); err != nil {
+					return err
+				}
+				return becomeContactOf(tx, est, e.Auth, inv.GetString("collectorFor"))
 			})
 			if err != nil {
 				return err
@@ -122,4 +196,21 @@ func bindInvitationRoutes(se *core.ServeEvent) {
 	}
 	se.Router.POST("/api/vigie/invitations/{id}/accept", decide(true))
 	se.Router.POST("/api/vigie/invitations/{id}/decline", decide(false))
+}
+
+// becomeContactOf makes a contact who accepted a customer's invitation the
+// reference contact of that customer's relationship, if it has none: the
+// supplier's own person chose it by accepting (N8, S10).
+func becomeContactOf(tx core.App, supplier, user *core.Record, customer string) error {
+	if customer == "" {
+		return nil
+	}
+	rel, err := tx.FindFirstRecordByFilter(schema.Relationships, "customer = {:c} && supplier = {:s}",
+		dbx.Params{"c": customer, "s": supplier.Id})
+	if err != nil || len(rel.GetStringSlice("referents")) > 0 {
+		return nil
+	}
+	rel.Set("referents", []string{user.Id})
+	rel.Set("invitedContact", "")
+	return tx.Save(rel)
 }

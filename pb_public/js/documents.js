@@ -21,8 +21,11 @@ async function fileLink(doc) {
     t("documents.open"));
 }
 
-async function show(id) {
+let isAdmin = false;
+
+async function show(id, membership) {
   if (!id) return;
+  isAdmin = !!membership && membership.profile === "admin";
   const typeRes = await records("document_types", { sort: "name", perPage: ALL_ROWS });
   types = typeRes.items;
   await Promise.all([
@@ -72,11 +75,25 @@ async function showDocuments(id, page) {
       el("td", {}, d.validUntil ? d.validUntil.slice(0, 10) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
     row.lastChild.append(" ", el("button", { type: "button", class: "share", onclick: () => openShare(d) }, t("documents.share")));
     row.lastChild.append(" ", el("button", { type: "button", class: "versions", onclick: (ev) => toggleVersions(ev.target, row, id, d) }, t("documents.versions")));
+    // S10: a collector's legal document serves its customer until an admin adopts it for all.
+    if (isAdmin && d.addressee && d.expand.type.kind === "legal") {
+      row.lastChild.append(" ", el("button", { type: "button", class: "adopt", onclick: () => adopt(id, d) }, t("documents.adopt")));
+    }
     docRows.push(row);
   }
   document.querySelector("#documents tbody").replaceChildren(...docRows);
   document.getElementById("no-documents").hidden = docRows.length > 0 || page > 1;
   return docs.items.length === PAGE_SIZE;
+}
+
+async function adopt(supplier, d) {
+  try {
+    await api("POST", `/api/vigie/documents/${d.id}/adopt`);
+    flash(t("documents.adopted"));
+    await pager(document.getElementById("documents"), (page) => showDocuments(supplier, page));
+  } catch (err) {
+    flash(errorText(err), true);
+  }
 }
 
 async function toggleVersions(button, row, supplier, d) {

@@ -26,7 +26,8 @@ async function showSuppliers() {
       const refs = ((r.expand && r.expand.referents) || []).map((u) =>
         `${u.firstName || ""} ${u.lastName || ""} <${u.email}>${u.phone ? " " + u.phone : ""}`.trim());
       return el("tr", { dataset: { siret: s.siret || "" } },
-        el("td", {}, s.name || ""), el("td", {}, s.siret || ""), el("td", {}, s.city || ""), el("td", {}, refs.join(", ")));
+        el("td", {}, s.name || ""), el("td", {}, s.siret || ""), el("td", {}, s.city || ""),
+        el("td", {}, refs.length || !r.invitedContact ? refs.join(", ") : `${r.invitedContact} (${t("suppliers.invited")})`));
     });
     document.querySelector("#suppliers tbody").replaceChildren(...rows);
     document.getElementById("no-suppliers").hidden = rows.length > 0 || page > 1;
