@@ -1,5 +1,5 @@
 // Command sirenegen writes a synthetic StockEtablissement CSV in INSEE's real
-// 54-column layout (header from ../shared/sirene), deterministic from a seed:
+// 54-column layout (header from internal/sirene/testdata), deterministic from a seed:
 // the input of the directory import and search benchmarks.
 package main
 
@@ -23,7 +23,7 @@ var (
 )
 
 func main() {
-	header := flag.String("header", "../shared/sirene/StockEtablissement-header.csv", "the real header line")
+	header := flag.String("header", "internal/sirene/testdata/StockEtablissement-header.csv", "the real header line")
 	rows := flag.Int("rows", 1_000_000, "number of establishments")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()

@@ -12,7 +12,7 @@ import (
 
 // P3: the demo data set loads, signs in with the printed password, and a
 // second run changes nothing.
-func TestDemoLoadsOnce(t *testing.T) {
+func TestDemoLoadsOnceP3(t *testing.T) {
 	app := testkit.NewApp(t)
 	cfg := testkit.Config()
 	first, err := demo.Load(app, &cfg)

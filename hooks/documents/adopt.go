@@ -59,12 +59,8 @@ func (s *Service) bindAdoptRoute(se *core.ServeEvent) {
 					return err
 				}
 			}
-			for _, p := range previous {
-				p.Set("status", schema.StatusSuperseded)
-				if err := tx.Save(p); err != nil {
-					return err
-				}
-				doc.Set("replaces", p.Id)
+			if err := supersede(tx, previous, doc); err != nil {
+				return err
 			}
 			heldFor := doc.GetString("addressee")
 			doc.Set("addressee", "")

@@ -28,15 +28,12 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 		if err != nil {
 			return err
 		}
-		for _, p := range previous {
-			p.Set("status", schema.StatusSuperseded)
-			if err := tx.Save(p); err != nil {
-				return err
-			}
-			doc.Set("replaces", p.Id)
+		if err := supersede(tx, previous, doc); err != nil {
+			return err
 		}
 		s.applyStatus(doc)
-		if err := prepare(doc, docType, heldForCollectorsCustomer(tx, doc)); err != nil {
+		held := docType.GetString("kind") == schema.KindLegal && heldForCollectorsCustomer(tx, doc)
+		if err := prepare(doc, docType, held); err != nil {
 			return err
 		}
 		supplier, addressee := doc.GetString("supplier"), doc.GetString("addressee")
@@ -131,6 +128,18 @@ func typeOf(app core.App, doc *core.Record) (*core.Record, error) {
 		return nil, apierr.Field("type", "validation_unknown_type", "Choose a document type.")
 	}
 	return t, nil
+}
+
+// supersede moves previous to the archive with doc as their new version (D6).
+func supersede(tx core.App, previous []*core.Record, doc *core.Record) error {
+	for _, p := range previous {
+		p.Set("status", schema.StatusSuperseded)
+		if err := tx.Save(p); err != nil {
+			return err
+		}
+		doc.Set("replaces", p.Id)
+	}
+	return nil
 }
 
 // currentVersions finds the documents a new version of (supplier, type,

@@ -272,9 +272,7 @@ func ensureContact(tx core.App, cfg *config.Config, customer, supplier *core.Rec
 	in := tenancy.NewMember{Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
 		Profile: string(profiles.Collector), CollectorFor: customer.Id}
 	add := tenancy.AddMember
-	if empty, err := tenancy.HasNoMember(tx, supplier.Id); err != nil {
-		return nil, nil, false, false, err
-	} else if empty && user == nil {
+	if user == nil && tenancy.HasNoMember(tx, supplier.Id) {
 		// S10: T5 would make the contact admin; only its own answer may.
 		add = tenancy.InviteFirstContact
 	}

@@ -65,7 +65,7 @@ func cut(a answer, message string) bool {
 // S13: a list or view whose query outlives the caller's timeout, or whose
 // client has gone, answers 503 saying which, never rows; the superuser
 // keeps PocketBase's 30 s.
-func TestQueryCutShort(t *testing.T) {
+func TestQueryCutShortS13(t *testing.T) {
 	cfg := testkit.Config()
 	cfg.QueryTimeout = time.Nanosecond // over before the query starts
 	w := testkit.BuildWorld(t, testkit.NewAppWith(t, &cfg))
@@ -96,7 +96,7 @@ func TestQueryCutShort(t *testing.T) {
 
 // A query that would run for minutes is interrupted at the timeout, or as
 // soon as its client goes away: the answer comes at once, and says so.
-func TestSlowQueryInterrupted(t *testing.T) {
+func TestSlowQueryInterruptedS13(t *testing.T) {
 	cfg := testkit.Config()
 	cfg.QueryTimeout = 300 * time.Millisecond
 	w := testkit.BuildWorld(t, testkit.NewAppWith(t, &cfg))

@@ -219,7 +219,7 @@ func TestViewRateLimits(t *testing.T) {
 // S13 (issue 18, item 2): under a path rule, a guest's lists of every
 // collection share one allowance per address; a signed-in user keeps one
 // per collection, as PocketBase gives.
-func TestGuestListsShareOneAllowance(t *testing.T) {
+func TestGuestListsShareOneAllowanceS13(t *testing.T) {
 	w := testkit.NewWorld(t)
 	h, err := handler.New(w.App)
 	if err != nil {

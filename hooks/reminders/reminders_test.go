@@ -68,7 +68,7 @@ func newSim(t *testing.T) *sim {
 
 // R1, R2, R3: 120 simulated days with an injected clock, daily runs,
 // restarts, double runs and a clock set back; every email is accounted for.
-func TestCadenceOver120DaysR2(t *testing.T) {
+func TestRemindersAndDigestOver120DaysR2R3(t *testing.T) {
 	s := newSim(t)
 	cfg := testkit.Config()
 	got := map[string][]string{} // recipient → "day:kind" per email

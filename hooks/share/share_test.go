@@ -170,7 +170,7 @@ func grepDatabase(t *testing.T, path, needle string) string {
 
 // L2: the email check, one answer for a wrong address and an unknown
 // token, and the document, only it, once the check passes.
-func TestOpenL2(t *testing.T) {
+func TestOpenAndItsAuditL2L5(t *testing.T) {
 	w := newShareWorld(t)
 	id, token := w.share(t, testkit.Processing, "kbis", `{"email":"Recipient@Example.test"}`)
 	page := w.call(t, testkit.Guest, http.MethodGet, "/s/"+token, "", 200, "share.js")

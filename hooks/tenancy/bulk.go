@@ -24,6 +24,7 @@ type Batch struct {
 	customers map[string]*customerSide
 	docs      map[string]*relationshipDocs // by relationship
 	rels      map[string][]*core.Record    // active relationships, by establishment
+	inviters  map[string]string            // inviterID, by actor
 }
 
 // customerSide is a customer's members as the relationship hooks load them,
@@ -41,7 +42,7 @@ type Member struct {
 // NewBatch queues into w; app is the transaction w will flush in.
 func NewBatch(app core.App, w *bulk.Writer) *Batch {
 	return &Batch{app: app, w: w, customers: map[string]*customerSide{},
-		docs: map[string]*relationshipDocs{}, rels: map[string][]*core.Record{}}
+		docs: map[string]*relationshipDocs{}, rels: map[string][]*core.Record{}, inviters: map[string]string{}}
 }
 
 func (b *Batch) grant(row grantRow) error {
@@ -94,7 +95,12 @@ func (b *Batch) InviteFirstContact(cfg *config.Config, est *core.Record, in NewM
 	if err != nil {
 		return nil, err
 	}
-	setInvitation(b.app, inv, est, in, actor)
+	invitedBy, ok := b.inviters[actor.Actor]
+	if !ok {
+		invitedBy = inviterID(b.app, actor)
+		b.inviters[actor.Actor] = invitedBy
+	}
+	setInvitation(inv, est, in, actor, invitedBy)
 	if err := b.w.Record(inv); err != nil {
 		return nil, err
 	}

@@ -67,12 +67,7 @@ func firstContactMessage(cfg *config.Config, est, user, inv *core.Record, invite
 
 // HasNoMember reports whether est has no member yet: its first one becomes
 // its admin (T5).
-func HasNoMember(app core.App, est string) (bool, error) {
-	var n int
-	err := app.DB().NewQuery("SELECT count(*) FROM (SELECT 1 FROM memberships WHERE establishment = {:e} LIMIT 1)").
-		Bind(dbx.Params{"e": est}).Row(&n)
-	return n == 0, err
-}
+func HasNoMember(app core.App, est string) bool { return countMembers(app, est, "") == 0 }
 
 // saveInvitation writes the pending invitation and its audit row.
 func saveInvitation(tx core.App, est, user *core.Record, in NewMember, actor audit.Entry) (*core.Record, error) {
@@ -83,7 +78,7 @@ func saveInvitation(tx core.App, est, user *core.Record, in NewMember, actor aud
 			return nil, err
 		}
 	}
-	setInvitation(tx, inv, est, in, actor)
+	setInvitation(inv, est, in, actor, inviterID(tx, actor))
 	if err := tx.Save(inv); err != nil {
 		return nil, err
 	}
@@ -104,15 +99,20 @@ func newInvitation(app core.App, est, user *core.Record) (*core.Record, error) {
 }
 
 // setInvitation sets what the invitee reads: the profile asked, who asked.
-func setInvitation(app core.App, inv, est *core.Record, in NewMember, actor audit.Entry) {
+func setInvitation(inv, est *core.Record, in NewMember, actor audit.Entry, invitedBy string) {
 	inv.Set("establishmentName", est.GetString("name"))
 	inv.Set("profile", in.Profile)
 	inv.Set("collectorFor", in.CollectorFor)
-	inv.Set("invitedBy", "")
-	if _, err := app.FindRecordById(schema.Users, actor.Actor); err == nil {
-		inv.Set("invitedBy", actor.Actor) // the operator is no user
-	}
+	inv.Set("invitedBy", invitedBy)
 	inv.Set("inviterName", actor.ActorEmail)
+}
+
+// inviterID is the inviting user, empty for the operator, who is no user.
+func inviterID(app core.App, actor audit.Entry) string {
+	if _, err := app.FindRecordById(schema.Users, actor.Actor); err != nil {
+		return ""
+	}
+	return actor.Actor
 }
 
 // invitationEntry is the audit row of an invitation: the address the

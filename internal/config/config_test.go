@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-func TestEnvThenFlags(t *testing.T) {
+func TestSettingsFromEnvThenFlagsP3(t *testing.T) {
 	c := Default()
 	env := map[string]string{
 		"VIGIE_PUBLIC_URL":      "https://vigie.example.fr/",

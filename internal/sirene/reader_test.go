@@ -11,12 +11,12 @@ import (
 	"testing"
 )
 
-// The real 54-column header, shipped in ../shared/sirene.
+// The real 54-column header of INSEE's StockEtablissement file.
 func header54(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/sirene/StockEtablissement-header.csv")
+	b, err := os.ReadFile("testdata/StockEtablissement-header.csv")
 	if err != nil {
-		t.Skip("shared/sirene header not found beside the repository")
+		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
 }
