@@ -12,7 +12,7 @@ import (
 // relationship (capability "partner", on the other side's establishment),
 // kept by the tenancy hooks. Rules then ask one indexed question, "does the
 // caller hold a grant for this relationship / establishment", instead of
-// joining relationships and memberships in every list (PERFORMANCE.md).
+// joining relationships and memberships in every list (docs/performance.md).
 func init() {
 	m.Register(func(app core.App) error {
 		cols, err := find(app, "users", "establishments", "grants")

@@ -11,7 +11,7 @@ import (
 // The natural rule (the caller is a member of the supplier, or of a customer
 // whose active relationship collects the type, or of the addressee...) joins
 // four tables under a top-level OR and times out at 1M documents
-// (PERFORMANCE.md). Instead every document carries three audience keys,
+// (docs/performance.md). Instead every document carries three audience keys,
 // written by the documents hooks on each save:
 //
 //	accessKey    "t:<supplier>:<type>" (legal, financial) or "a:<supplier>:<addressee>" (specific)

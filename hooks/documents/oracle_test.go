@@ -14,7 +14,7 @@ import (
 	"vigie/internal/testkit"
 )
 
-// The documents rule reads maintained access rows (PERFORMANCE.md). This
+// The documents rule reads maintained access rows (docs/performance.md). This
 // test builds random networks, changes them the ways people do, and after
 // each change compares what the rule lets every user see with an answer
 // computed from the spec alone, from plain rows: no grants, no keys.
