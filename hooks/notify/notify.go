@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/mail"
 	"strings"
+	"sync"
 	gotemplate "text/template"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -112,16 +113,32 @@ func Render(kind, lang string, vars map[string]string) (subject, body string, er
 	return subject, body, err
 }
 
+// parsed holds each template source once parsed: a bulk import renders
+// the same two messages ten thousand times.
+var parsed sync.Map // source → *gotemplate.Template
+
 func execute(src string, vars map[string]string) (string, error) {
-	t, err := gotemplate.New("").Option("missingkey=zero").Parse(src)
+	t, err := parse(src)
 	if err != nil {
-		return "", fmt.Errorf("notify: bad template: %w", err)
+		return "", err
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, vars); err != nil {
 		return "", fmt.Errorf("notify: unable to render: %w", err)
 	}
 	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
+}
+
+func parse(src string) (*gotemplate.Template, error) {
+	if t, ok := parsed.Load(src); ok {
+		return t.(*gotemplate.Template), nil
+	}
+	t, err := gotemplate.New("").Option("missingkey=zero").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("notify: bad template: %w", err)
+	}
+	parsed.Store(src, t)
+	return t, nil
 }
 
 // afterCommit runs fn once app's transaction commits, or now outside one.
