@@ -140,11 +140,34 @@ function requireSignIn() {
   return true;
 }
 
-// errorText explains an ApiError, naming the faulty fields.
+// errorText says what went wrong in the page's language (U4): each field
+// error from its code, the rest from the status. The server's own English
+// text is shown only on English pages, and only where no code applies.
 function errorText(err) {
   if (!(err instanceof ApiError)) return t("error.generic");
-  const fields = Object.entries(err.body.data || {}).map(([k, v]) => `${k}: ${v.message || v}`);
-  return [err.body.message || t("error.generic")].concat(fields).join(" — ");
+  const fields = [];
+  collectFieldErrors(err.body.data, "", fields);
+  if (fields.length) return (err.status === 400 ? [t("error.invalid")] : []).concat(fields).join(" — ");
+  const code = err.body.data && err.body.data.code;
+  if (code && has("code." + code)) return t("code." + code);
+  if (currentLang() === "en" && err.body.message) return err.body.message;
+  return has("error.status." + err.status) ? t("error.status." + err.status) : t("error.generic");
+}
+
+// collectFieldErrors flattens PocketBase's nested field errors
+// ({contact: {email: {code, message}}}) into "label: text" lines.
+function collectFieldErrors(data, path, out) {
+  for (const [name, v] of Object.entries(data || {})) {
+    if (!v || typeof v !== "object") continue; // details such as a capability name, not errors
+    const field = path ? `${path}.${name}` : name;
+    if (!("code" in v) && !("message" in v)) {
+      collectFieldErrors(v, field, out);
+      continue;
+    }
+    let text = has("code." + v.code) ? t("code." + v.code) : "";
+    if (!text) text = currentLang() === "en" && v.message ? v.message : t("error.fieldRefused");
+    out.push(`${has("field." + field) ? t("field." + field) : field} : ${text}`);
+  }
 }
 
 function el(tag, attrs, ...children) {
@@ -175,6 +198,43 @@ async function signOut() {
 // startPage runs a signed-in page built around one establishment: the
 // header, the user's establishments in the select selectId, and
 // show(id, membership) for the chosen one, again on each change.
+// myMemberships is the signed-in user's memberships with their
+// establishments, loaded once per page (force reloads them).
+let membershipsLoaded = null;
+function myMemberships(force) {
+  if (force || !membershipsLoaded) {
+    membershipsLoaded = records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment", perPage: ALL_ROWS })
+      .then((res) => res.items);
+    membershipsLoaded.catch(() => { membershipsLoaded = null; });
+  }
+  return membershipsLoaded;
+}
+
+// The pages each profile may use (U5; the server decides anyway): a link
+// shows when one of the user's memberships opens its page.
+const PARTNER_VIEWERS = ["admin", "full_access", "processing", "processing_archive", "feedback"];
+const NAV_RULES = {
+  "/suppliers.html": (m) => PARTNER_VIEWERS.includes(m.profile),
+  "/customers.html": (m) => PARTNER_VIEWERS.includes(m.profile) || m.profile === "collector",
+  "/compliance.html": (m) => ["admin", "full_access", "feedback"].includes(m.profile) &&
+    ((m.expand && m.expand.establishment && m.expand.establishment.modules) || []).includes("reports"),
+  "/gdpr.html": (m) => m.profile === "admin",
+};
+
+async function applyNav() {
+  const links = document.querySelectorAll(".topbar a[href]");
+  links.forEach((a) => { if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page"); });
+  const memberships = await myMemberships();
+  links.forEach((a) => {
+    const rule = NAV_RULES[a.getAttribute("href")];
+    if (rule) a.hidden = !memberships.some(rule);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (auth.token && document.querySelector(".topbar")) applyNav().catch(() => {});
+});
+
 async function startPage(selectId, show) {
   if (!requireSignIn()) return;
   document.getElementById("whoami").textContent = auth.user.email;
@@ -184,8 +244,7 @@ async function startPage(selectId, show) {
   const run = () => show(select.value, memberships.find((m) => m.establishment === select.value));
   select.addEventListener("change", () => run().catch((err) => flash(errorText(err), true)));
   try {
-    const res = await records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment", perPage: ALL_ROWS });
-    memberships = res.items;
+    memberships = await myMemberships();
     select.replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
     await run();
   } catch (err) {

@@ -13,10 +13,13 @@ function profileSelect(select, value) {
   return select;
 }
 
+let loadedOnce = false;
+
+// loadMemberships reads the memberships again after the first time: an
+// accepted invitation adds one.
 async function loadMemberships() {
-  const me = auth.user;
-  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment", perPage: ALL_ROWS });
-  memberships = res.items;
+  memberships = await myMemberships(loadedOnce);
+  loadedOnce = true;
   const select = document.getElementById("establishment");
   select.replaceChildren(...memberships.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
   const wanted = new URLSearchParams(location.search).get("establishment");

@@ -4,7 +4,10 @@
 "use strict";
 
 let types = [];
+// PocketBase's file tokens live about 3 minutes: one is reused for two.
 let fileToken = "";
+let fileTokenAt = 0;
+const FILE_TOKEN_REUSE_MS = 120000;
 
 function badge(status) {
   return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
@@ -15,10 +18,27 @@ function typeName(type) {
   return (currentLang() === "en" && type.nameEn) || type.name;
 }
 
+async function currentFileToken() {
+  if (!fileToken || Date.now() - fileTokenAt > FILE_TOKEN_REUSE_MS) {
+    fileToken = (await api("POST", "/api/files/token")).token;
+    fileTokenAt = Date.now();
+  }
+  return fileToken;
+}
+
+// fileLink opens the file with a token fresh at the click, however long
+// the page has been open.
 async function fileLink(doc) {
-  if (!fileToken) fileToken = (await api("POST", "/api/files/token")).token;
-  return el("a", { href: `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(fileToken)}`, target: "_blank", rel: "noopener" },
-    t("documents.open"));
+  const url = (token) => `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(token)}`;
+  const a = el("a", { href: url(await currentFileToken()), target: "_blank", rel: "noopener" }, t("documents.open"));
+  a.addEventListener("click", async (ev) => {
+    const fresh = Date.now() - fileTokenAt <= FILE_TOKEN_REUSE_MS;
+    if (fresh && a.href.endsWith(encodeURIComponent(fileToken))) return;
+    ev.preventDefault();
+    a.href = url(await currentFileToken());
+    window.open(a.href, "_blank", "noopener");
+  });
+  return a;
 }
 
 let isAdmin = false;

@@ -9,9 +9,7 @@ function currentCustomer() {
 }
 
 async function loadCustomers() {
-  const me = auth.user;
-  const res = await records("memberships", { filter: `user = ${pbString(me.id)}`, expand: "establishment", perPage: ALL_ROWS });
-  customers = res.items;
+  customers = await myMemberships();
   const select = document.getElementById("customer");
   select.replaceChildren(...customers.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
 }
@@ -61,12 +59,13 @@ async function addSupplier(ev) {
   ev.preventDefault();
   const f = ev.target;
   try {
-    await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers`, {
+    const res = await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers`, {
       siret: f.siret.value,
       contact: { email: f.email.value, firstName: f.firstName.value, lastName: f.lastName.value },
     });
     f.reset();
-    flash(t("suppliers.added"));
+    const said = { created: "suppliers.added", linked: "suppliers.linked", already_present: "suppliers.alreadyPresent" };
+    flash([t(said[res.status] || "suppliers.added")].concat(res.invitation ? [t("suppliers.invitationSent")] : []).join(" "));
     await showSuppliers();
   } catch (err) {
     flash(errorText(err), true);
@@ -76,6 +75,11 @@ async function addSupplier(ev) {
 async function importFile(ev) {
   ev.preventDefault();
   const data = new FormData(ev.target);
+  const button = ev.target.querySelector("button[type=submit]");
+  const summary = document.getElementById("import-summary");
+  button.disabled = true;
+  ev.target.setAttribute("aria-busy", "true");
+  summary.textContent = t("import.running");
   try {
     const res = await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers/import`, data);
     const s = res.summary;
@@ -87,7 +91,11 @@ async function importFile(ev) {
     report.hidden = false;
     await showSuppliers();
   } catch (err) {
+    summary.textContent = "";
     flash(errorText(err), true);
+  } finally {
+    button.disabled = false;
+    ev.target.removeAttribute("aria-busy");
   }
 }
 
