@@ -34,7 +34,9 @@ func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 			for _, a := range accounts {
 				fmt.Fprintf(c.OutOrStdout(), "  %-40s %-20s %s\n", a.Email, a.Profile, a.Establishment)
 			}
-			fmt.Fprintf(c.OutOrStdout(), "\nSign in at %s\n", cfg.Link("/"))
+			// This process cannot know where serve listens: it says where
+			// to look, with the public URL the links are built with.
+			fmt.Fprintf(c.OutOrStdout(), "\nSign in at the address `serve` prints (links use %s; VIGIE_PUBLIC_URL changes it).\n", cfg.Link("/"))
 			return nil
 		},
 	})
