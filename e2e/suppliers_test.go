@@ -93,4 +93,19 @@ func TestBulkImportReportN3(t *testing.T) {
 	if n, _ := w.App.CountRecords(schema.Relationships, dbx.HashExp{"customer": w.Home.Id}); n != 2 {
 		t.Fatalf("relationships = %d, want 2", n)
 	}
+	// U3: the invalid row comes first, and the report downloads as a CSV
+	// French spreadsheets open (BOM, ";"), errors first too.
+	if first, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-report tbody tr").dataset.line`)); first != "4" {
+		t.Errorf("the report starts with line %q, want the invalid line 4", first)
+	}
+	// The page's CSP keeps fetch off blob: URLs: the test reads what the link holds.
+	link, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("import-download").href`))
+	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`reportCSV(lastReport)`))
+	if err != nil || !strings.HasPrefix(link, "blob:") {
+		t.Fatalf("download link %q, report: %v", link, err)
+	}
+	lines := strings.Split(report, "\r\n")
+	if !strings.HasPrefix(report, "\ufeff") || len(lines) != 5 || !strings.HasPrefix(lines[1], "4;12345;") {
+		t.Errorf("downloaded report = %q", report)
+	}
 }

@@ -140,6 +140,28 @@ function requireSignIn() {
   return true;
 }
 
+// formatDate shows a stored date (YYYY-MM-DD…, UTC) as a calendar day in
+// the page's language; formatTime shows an instant in the user's time zone
+// (U4).
+function locale() {
+  return currentLang() === "en" ? "en-GB" : "fr-FR";
+}
+
+function parseStored(v) {
+  const d = new Date(String(v).replace(" ", "T"));
+  return isNaN(d) ? null : d;
+}
+
+function formatDate(v) {
+  const d = v && parseStored(v);
+  return d ? d.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "";
+}
+
+function formatTime(v) {
+  const d = v && parseStored(v);
+  return d ? d.toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" }) : "";
+}
+
 // errorText says what went wrong in the page's language (U4): each field
 // error from its code, the rest from the status. The server's own English
 // text is shown only on English pages, and only where no code applies.

@@ -19,7 +19,7 @@ async function show(id, mine) {
 function customerRow(r, isAdmin, members) {
   const c = (r.expand && r.expand.customer) || {};
   const row = el("tr", { dataset: { siret: c.siret || "", relationship: r.id } },
-    el("td", {}, c.name || ""), el("td", {}, c.siret || ""), el("td", {}, (r.created || "").slice(0, 10)));
+    el("td", {}, c.name || ""), el("td", {}, c.siret || ""), el("td", {}, formatDate(r.created)));
   if (!isAdmin) {
     row.append(el("td", {}, String((r.referents || []).length)));
     return row;

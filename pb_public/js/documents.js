@@ -77,7 +77,7 @@ async function showRequired(id, page) {
     const status = doc ? doc.status : "missing";
     return el("tr", { dataset: { customer: r.customer, type: ty.code, status } },
       el("td", {}, r.expand.customer.name), el("td", {}, typeName(ty)), el("td", {}, badge(status)),
-      el("td", {}, doc && doc.validUntil ? doc.validUntil.slice(0, 10) : ""));
+      el("td", {}, doc && doc.validUntil ? formatDate(doc.validUntil) : ""));
   });
   document.querySelector("#required tbody").replaceChildren(...rows);
   document.getElementById("no-required").hidden = rows.length > 0 || page > 1;
@@ -92,7 +92,7 @@ async function showDocuments(id, page) {
   for (const d of docs.items) {
     const row = el("tr", { dataset: { id: d.id, type: d.expand.type.code, status: d.status } },
       el("td", {}, typeName(d.expand.type)), el("td", {}, d.expand.addressee ? d.expand.addressee.name : t("documents.everyone")),
-      el("td", {}, d.validUntil ? d.validUntil.slice(0, 10) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
+      el("td", {}, d.validUntil ? formatDate(d.validUntil) : "—"), el("td", {}, badge(d.status)), el("td", {}, await fileLink(d)));
     row.lastChild.append(" ", el("button", { type: "button", class: "share", onclick: () => openShare(d) }, t("documents.share")));
     row.lastChild.append(" ", el("button", { type: "button", class: "versions", onclick: (ev) => toggleVersions(ev.target, row, id, d) }, t("documents.versions")));
     // S10: a collector's legal document serves its customer until an admin adopts it for all.
@@ -127,8 +127,8 @@ async function toggleVersions(button, row, supplier, d) {
     const older = [];
     for (const v of res.items) {
       older.push(el("tr", { class: "version", dataset: { id: v.id, status: v.status, of: d.id } },
-        el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, (v.created || "").slice(0, 10)),
-        el("td", {}, v.validUntil ? v.validUntil.slice(0, 10) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
+        el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, formatDate(v.created)),
+        el("td", {}, v.validUntil ? formatDate(v.validUntil) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
     }
     if (older.length === 0) older.push(el("tr", { class: "version muted", dataset: { of: d.id } }, el("td", { colspan: "5" }, t("documents.noVersions"))));
     row.after(...older);

@@ -17,7 +17,7 @@ async function show() {
   form.until.value = (est.supportUntil || "").slice(0, 10);
   document.querySelector("#overview tbody").replaceChildren(...overview.items.map((i) => el("tr", { dataset: { email: i.user.email, kind: i.kind } },
     el("td", {}, `${i.user.firstName} ${i.user.lastName}`.trim()), el("td", {}, i.user.email), el("td", {}, i.profile),
-    el("td", {}, i.kind), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, (i.lastLogin || "").slice(0, 16)))));
+    el("td", {}, i.kind), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, formatTime(i.lastLogin)))));
   document.querySelector("#audit tbody").replaceChildren(...audit.items.map((a) => el("tr", { dataset: { action: a.action } },
     el("td", {}, a.created.slice(0, 19)), el("td", {}, a.action), el("td", {}, a.actorEmail || a.actor))));
 }

@@ -15,7 +15,7 @@ function shareError(err) {
 
 function showAccepted(at, name) {
   const p = document.getElementById("accepted");
-  p.textContent = t("share.acceptedBy").replace("{name}", name).replace("{at}", (at || "").slice(0, 16));
+  p.textContent = t("share.acceptedBy").replace("{name}", name).replace("{at}", formatTime(at));
   p.hidden = false;
   document.getElementById("accept").hidden = true;
 }
@@ -28,7 +28,7 @@ async function open(ev) {
     const d = res.document;
     document.getElementById("doc-type").textContent = d.type ? ((currentLang() === "en" && d.type.nameEn) || d.type.name) : "";
     document.getElementById("doc-supplier").textContent = d.supplier ? `${d.supplier.name} (${d.supplier.siret})` : "";
-    document.getElementById("doc-until").textContent = d.validUntil ? d.validUntil.slice(0, 10) : "—";
+    document.getElementById("doc-until").textContent = d.validUntil ? formatDate(d.validUntil) : "—";
     document.getElementById("doc-file").href = res.fileUrl;
     document.getElementById("check-section").hidden = true;
     document.getElementById("document-section").hidden = false;

@@ -86,9 +86,12 @@ async function importFile(ev) {
     document.getElementById("import-summary").textContent = ["created", "linked", "already_present", "invalid"]
       .map((k) => `${t("status." + k)}: ${s[k] || 0}`).join(" · ");
     const report = document.getElementById("import-report");
-    report.querySelector("tbody").replaceChildren(...res.rows.map((r) => el("tr", { class: "row-" + r.status, dataset: { line: r.line } },
+    // U3: errors first, then the file's order; the whole report downloads.
+    const rows = [...res.rows].sort((a, b) => (a.status === "invalid" ? 0 : 1) - (b.status === "invalid" ? 0 : 1) || a.line - b.line);
+    report.querySelector("tbody").replaceChildren(...rows.map((r) => el("tr", { class: "row-" + r.status, dataset: { line: r.line } },
       el("td", {}, String(r.line)), el("td", {}, r.siret), el("td", {}, t("status." + r.status)), el("td", {}, r.error || ""))));
     report.hidden = false;
+    offerReport(rows);
     await showSuppliers();
   } catch (err) {
     summary.textContent = "";
@@ -97,6 +100,30 @@ async function importFile(ev) {
     button.disabled = false;
     ev.target.removeAttribute("aria-busy");
   }
+}
+
+// reportCSV is the import report as a CSV that French spreadsheets open as
+// is (UTF-8 with BOM, ";"); cells a spreadsheet would take for a formula
+// are kept as text.
+function reportCSV(rows) {
+  const cell = (v) => {
+    let s = String(v == null ? "" : v);
+    if (/^[=+\-@]/.test(s)) s = "'" + s;
+    return /[";\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  };
+  const head = [t("suppliers.line"), "SIRET", t("suppliers.status"), t("suppliers.reason")];
+  const lines = [head].concat(rows.map((r) => [r.line, r.siret, t("status." + r.status), r.error || ""]));
+  return "\ufeff" + lines.map((l) => l.map(cell).join(";")).join("\r\n") + "\r\n";
+}
+
+let lastReport = [];
+
+function offerReport(rows) {
+  lastReport = rows;
+  const link = document.getElementById("import-download");
+  if (link.href) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([reportCSV(rows)], { type: "text/csv;charset=utf-8" }));
+  link.hidden = false;
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
