@@ -69,6 +69,9 @@ func (s *Service) checkUpload(e *core.RecordRequestEvent) error {
 	if err := checkDateOrder(doc); err != nil {
 		return err
 	}
+	if err := s.checkIssueDate(doc, docType); err != nil {
+		return err
+	}
 	if err := s.checkSupersedable(e, doc); err != nil {
 		return err
 	}
@@ -272,22 +275,81 @@ func collects(app core.App, customer, supplier, docType string) (bool, error) {
 // defaultDates fills what the uploader left out: valid from today, until the
 // end of the type's validity period (D1), and refuses an end before the start.
 func (s *Service) defaultDates(doc, docType *core.Record) error {
-	from := doc.GetDateTime("validFrom")
-	if from.IsZero() {
+	// V3: the issue date, else the start typed, else today; validity runs
+	// from the issue date.
+	issued, from := doc.GetDateTime("issuedOn"), doc.GetDateTime("validFrom")
+	switch {
+	case issued.IsZero() && from.IsZero():
 		t, _ := time.Parse(calendar.Layout, string(s.today()))
-		doc.Set("validFrom", t)
-		from = doc.GetDateTime("validFrom")
+		doc.Set("issuedOn", t)
+	case issued.IsZero():
+		doc.Set("issuedOn", from)
 	}
-	if days := docType.GetInt("validityDays"); doc.GetDateTime("validUntil").IsZero() && days > 0 {
-		doc.Set("validUntil", from.Time().AddDate(0, 0, days))
+	issued = doc.GetDateTime("issuedOn")
+	if from.IsZero() {
+		doc.Set("validFrom", issued)
+	}
+	if doc.GetDateTime("validUntil").IsZero() {
+		if months := legalMonths(docType); months > 0 {
+			// Valid while it is less than that many months old.
+			last := calendar.AddDays(calendar.AddMonths(string(dayOf(issued)), months), -1)
+			t, _ := time.Parse(calendar.Layout, last)
+			doc.Set("validUntil", t)
+		} else if days := docType.GetInt("validityDays"); days > 0 {
+			doc.Set("validUntil", issued.Time().AddDate(0, 0, days))
+		}
 	}
 	return checkDateOrder(doc)
 }
 
-// checkDates keeps an edited document's dates in order.
+// urssafMaxAgeMonths is how old an URSSAF attestation may be when it is
+// collected: the Labour Code (D8222-5) wants one of less than 6 months.
+const urssafMaxAgeMonths = 6
+
+// legalMonths is the validity the law counts in calendar months for a
+// built-in type, 0 where the type's validityDays apply.
+func legalMonths(docType *core.Record) int {
+	if docType.GetString("code") == "urssaf" && docType.GetString("owner") == "" {
+		return urssafMaxAgeMonths
+	}
+	return 0
+}
+
+// checkIssueDate refuses, on upload, an issue date in the future and an
+// URSSAF attestation older than the law accepts, naming its date (V3).
+func (s *Service) checkIssueDate(doc, docType *core.Record) error {
+	issued := doc.GetDateTime("issuedOn")
+	if issued.IsZero() {
+		return nil
+	}
+	day := dayOf(issued)
+	today := s.today()
+	if day > today {
+		return apierr.FieldParams("issuedOn", "validation_future_date", map[string]any{"issuedOn": string(day)},
+			fmt.Sprintf("The document's date, %s, is in the future.", day))
+	}
+	if months := legalMonths(docType); months > 0 && day <= Day(calendar.AddMonths(string(today), -months)) {
+		return apierr.FieldParams("issuedOn", "validation_stale_attestation", map[string]any{"issuedOn": string(day)},
+			fmt.Sprintf("This URSSAF attestation was issued on %s, %d months ago or more: the law asks for one of less than %d months.",
+				day, months, months))
+	}
+	return nil
+}
+
+// checkDates keeps an edited document's dates in order, and a corrected
+// issue date within what the law accepts (V3).
 func (s *Service) checkDates(e *core.RecordRequestEvent) error {
 	if err := checkDateOrder(e.Record); err != nil {
 		return err
+	}
+	if !e.Record.GetDateTime("issuedOn").Equal(e.Record.Original().GetDateTime("issuedOn")) {
+		docType, err := typeOf(e.App, e.Record)
+		if err != nil {
+			return err
+		}
+		if err := s.checkIssueDate(e.Record, docType); err != nil {
+			return err
+		}
 	}
 	return e.Next()
 }

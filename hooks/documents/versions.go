@@ -59,16 +59,25 @@ func (s *Service) onCreate(e *core.RecordEvent) error {
 // new end date decides the status again; otherwise the status is what the
 // caller (supersede, sweep) set.
 func (s *Service) onUpdate(e *core.RecordEvent) error {
-	if !e.Record.GetDateTime("validUntil").Equal(e.Record.Original().GetDateTime("validUntil")) {
-		s.applyStatus(e.Record)
-	}
 	docType, err := typeOf(e.App, e.Record)
 	if err != nil {
 		return err
 	}
+	before := e.Record.Original()
+	untilKept := e.Record.GetDateTime("validUntil").Equal(before.GetDateTime("validUntil"))
+	if untilKept && !e.Record.GetDateTime("issuedOn").Equal(before.GetDateTime("issuedOn")) {
+		// V3: a corrected issue date moves the validity that runs from it.
+		e.Record.Set("validUntil", "")
+		if err := s.defaultDates(e.Record, docType); err != nil {
+			return err
+		}
+		untilKept = false
+	}
+	if !untilKept {
+		s.applyStatus(e.Record)
+	}
 	// An addressee checked on creation stays valid: the collector who sent
 	// the document may have left since.
-	before := e.Record.Original()
 	kept := e.Record.GetString("addressee") == before.GetString("addressee") &&
 		e.Record.GetString("type") == before.GetString("type")
 	if err := prepare(e.Record, docType, kept); err != nil {

@@ -14,6 +14,12 @@ func Field(field, code, message string) error {
 	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message)})
 }
 
+// FieldParams is Field with the values its message names, for pages that
+// say it in their own language.
+func FieldParams(field, code string, params map[string]any, message string) error {
+	return router.NewBadRequestError(message, validation.Errors{field: validation.NewError(code, message).SetParams(params)})
+}
+
 // Or keeps an error that already has an HTTP status (a hook's own answer)
 // and answers fallback for any other.
 func Or(err error, fallback *router.ApiError) error {

@@ -40,6 +40,18 @@ func AddDays(day string, n int) string {
 	return t.AddDate(0, 0, n).Format(Layout)
 }
 
+// AddMonths is day moved by n calendar months, kept within the target month
+// (August 31 less six months is February 28 or 29, not March 3).
+func AddMonths(day string, n int) string {
+	t, err := time.Parse(Layout, day)
+	if err != nil {
+		return day
+	}
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(t.Day(), last), 0, 0, 0, 0, time.UTC).Format(Layout)
+}
+
 // DaysBetween counts the days from a to b.
 func DaysBetween(a, b string) int {
 	ta, err1 := time.Parse(Layout, a)

@@ -176,6 +176,16 @@ function errorText(err) {
   return has("error.status." + err.status) ? t("error.status." + err.status) : t("error.generic");
 }
 
+// withParams fills a message's {name} slots from an error's params, dates
+// in the page's language.
+function withParams(text, params) {
+  return text.replace(/\{(\w+)\}/g, (slot, name) => {
+    const v = params && params[name];
+    if (v == null) return slot;
+    return /^\d{4}-\d{2}-\d{2}$/.test(String(v)) ? formatDate(v) : String(v);
+  });
+}
+
 // collectFieldErrors flattens PocketBase's nested field errors
 // ({contact: {email: {code, message}}}) into "label: text" lines.
 function collectFieldErrors(data, path, out) {
@@ -186,7 +196,7 @@ function collectFieldErrors(data, path, out) {
       collectFieldErrors(v, field, out);
       continue;
     }
-    let text = has("code." + v.code) ? t("code." + v.code) : "";
+    let text = has("code." + v.code) ? withParams(t("code." + v.code), v.params) : "";
     if (!text) text = currentLang() === "en" && v.message ? v.message : t("error.fieldRefused");
     out.push(`${has("field." + field) ? t("field." + field) : field} : ${text}`);
   }

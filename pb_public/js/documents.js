@@ -152,6 +152,7 @@ async function upload(ev) {
   data.append("supplier", document.getElementById("supplier").value);
   data.append("type", form.type.value);
   if (!document.getElementById("addressee-field").hidden) data.append("addressee", form.addressee.value);
+  if (form.issuedOn.value) data.append("issuedOn", form.issuedOn.value);
   if (form.validFrom.value) data.append("validFrom", form.validFrom.value);
   if (form.validUntil.value) data.append("validUntil", form.validUntil.value);
   data.append("file", form.file.files[0]);
