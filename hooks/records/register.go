@@ -9,6 +9,9 @@
 //
 // A collection may read its list from elsewhere than its compiled rule
 // (ListFrom): the documents list reads a view shaped for SQLite.
+//
+// Upstream: apis/record_crud.go of PocketBase v0.36.8 (internal/upstream
+// fails until it is compared again after an upgrade).
 package records
 
 import (

@@ -3,6 +3,10 @@
 // the row's query was a quarter of what authentication costs a request).
 // A token is answered from the cache only while no auth row nor collection
 // has changed since it was read (see generation), and within maxAge.
+//
+// Upstream: loadAuthToken in apis/middlewares.go and FindAuthRecordByToken
+// in core/record_query.go of PocketBase v0.36.8 (internal/upstream fails
+// until they are compared again after an upgrade).
 package authcache
 
 import (

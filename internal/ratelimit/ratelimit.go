@@ -2,6 +2,9 @@
 // serves in place of one of PocketBase's own (the documents list): the same
 // labels, audiences, fixed windows and answers as PocketBase's collection
 // handlers, whose limiter is not exported.
+//
+// Upstream: apis/middlewares_rate_limit.go of PocketBase v0.36.8
+// (internal/upstream fails until it is compared again after an upgrade).
 package ratelimit
 
 import (

@@ -10,6 +10,9 @@
 // sqlite3_interrupt only while a query computes its first row, so a
 // statement that takes long between two rows (a scan that rarely matches)
 // ran on after its client had gone; the rows here interrupt it too.
+//
+// Upstream: DefaultDBConnect in core/db_connect.go of PocketBase v0.36.8
+// (internal/upstream fails until it is compared again after an upgrade).
 package stmtcache
 
 import (
