@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/hooks/audit"
+	"vigie/hooks/contracts"
 	"vigie/hooks/documents"
 	"vigie/hooks/locks"
 	"vigie/hooks/network"
@@ -35,6 +36,7 @@ func Register(app core.App, cfg *config.Config) {
 	audit.Register(app)
 	tenancy.Register(app, cfg)
 	network.Register(app, cfg)
+	contracts.Register(app)
 	locks.Register(app, cfg, time.Now)
 	security.Register(app, cfg, time.Now)
 	documents.Register(app, cfg, time.Now)

@@ -49,11 +49,14 @@ type Kind struct {
 // Page and PerPage are set when a page was asked; TotalSuppliers counts
 // every supplier the summary covers.
 type Compliance struct {
-	Items          []ComplianceItem `json:"items"`
-	Summary        map[string]int   `json:"summary"`
-	TotalSuppliers int              `json:"totalSuppliers"`
-	Page           int              `json:"page,omitempty"`
-	PerPage        int              `json:"perPage,omitempty"`
+	Items []ComplianceItem `json:"items"`
+	// Suppliers says, in the items' order, where each supplier stands under
+	// the vigilance duty (V4).
+	Suppliers      []SupplierDuty `json:"suppliers"`
+	Summary        map[string]int `json:"summary"`
+	TotalSuppliers int            `json:"totalSuppliers"`
+	Page           int            `json:"page,omitempty"`
+	PerPage        int            `json:"perPage,omitempty"`
 }
 
 func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
@@ -121,7 +124,7 @@ func (s *Service) Compliance(app core.App, customer, userID, onlySupplier string
 		return nil, err
 	}
 	out := &Compliance{Summary: emptySummary(), TotalSuppliers: len(suppliers)}
-	if out.Items, err = s.items(app, customer, suppliers, financial); err != nil {
+	if out.Items, out.Suppliers, err = s.items(app, customer, suppliers, financial); err != nil {
 		return nil, err
 	}
 	for _, it := range out.Items {
@@ -148,7 +151,7 @@ func (s *Service) CompliancePage(ctx context.Context, app core.App, customer, us
 	if err != nil {
 		return nil, err
 	}
-	if out.Items, err = s.items(app, customer, suppliers, financial); err != nil {
+	if out.Items, out.Suppliers, err = s.items(app, customer, suppliers, financial); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -160,8 +163,8 @@ func emptySummary() map[string]int {
 
 // items are the (supplier, type) cells of suppliers, in their order; a
 // page of suppliers is read in four statements whatever its size.
-func (s *Service) items(app core.App, customer string, suppliers []Party, financial bool) ([]ComplianceItem, error) {
-	items := []ComplianceItem{}
+func (s *Service) items(app core.App, customer string, suppliers []Party, financial bool) ([]ComplianceItem, []SupplierDuty, error) {
+	items, duties := []ComplianceItem{}, []SupplierDuty{}
 	today := s.today()
 	for start := 0; start < len(suppliers); start += itemsBatch {
 		batch := suppliers[start:min(start+itemsBatch, len(suppliers))]
@@ -171,12 +174,17 @@ func (s *Service) items(app core.App, customer string, suppliers []Party, financ
 		}
 		collected, kinds, err := collectedBySupplier(app, customer, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		current, err := currentBySuppliers(app, customer, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		batchDuties, err := s.duties(app, customer, ids, collected, kinds)
+		if err != nil {
+			return nil, nil, err
+		}
+		duties = append(duties, batchDuties...)
 		for _, sup := range batch {
 			for _, t := range collected(sup.ID) {
 				item := ComplianceItem{Supplier: sup, Status: schema.StatusMissing, Type: kinds[t]}
@@ -193,7 +201,7 @@ func (s *Service) items(app core.App, customer string, suppliers []Party, financ
 			}
 		}
 	}
-	return items, nil
+	return items, duties, nil
 }
 
 // itemsBatch bounds the suppliers of one statement (SQLite's variables).

@@ -66,8 +66,12 @@ func (s *Service) onUpdate(e *core.RecordEvent) error {
 	before := e.Record.Original()
 	untilKept := e.Record.GetDateTime("validUntil").Equal(before.GetDateTime("validUntil"))
 	if untilKept && !e.Record.GetDateTime("issuedOn").Equal(before.GetDateTime("issuedOn")) {
-		// V3: a corrected issue date moves the validity that runs from it.
+		// V3: a corrected issue date moves the validity that runs from it,
+		// and the start when it was the issue date.
 		e.Record.Set("validUntil", "")
+		if e.Record.GetDateTime("validFrom").Equal(before.GetDateTime("issuedOn")) {
+			e.Record.Set("validFrom", "")
+		}
 		if err := s.defaultDates(e.Record, docType); err != nil {
 			return err
 		}

@@ -49,6 +49,9 @@ type Config struct {
 	// asked by anyone but a superuser (S13); the query also stops when its
 	// client goes away.
 	QueryTimeout time.Duration
+	// DutyThresholdEUR is the contract amount, excluding tax, from which the
+	// vigilance duty applies to a relationship (V1; D8222-1: 5,000 €).
+	DutyThresholdEUR float64
 }
 
 // SMTP is the outgoing mail server.
@@ -77,6 +80,7 @@ func Default() Config {
 		InviteValidity:       7 * 24 * time.Hour,
 		ShareValidity:        14 * 24 * time.Hour,
 		QueryTimeout:         5 * time.Second,
+		DutyThresholdEUR:     5000,
 	}
 }
 
@@ -108,6 +112,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_ALLOW_SIGNUP", "allow-signup", "let anyone create an account (off: invitations only)", &c.AllowSignup},
 		{"VIGIE_INVITE_VALIDITY", "invite-validity", "how long an invitation link stays valid", &c.InviteValidity},
 		{"VIGIE_SHARE_VALIDITY", "share-validity", "default lifetime of a share link", &c.ShareValidity},
+		{"VIGIE_DUTY_THRESHOLD", "duty-threshold", "contract amount in euros excl. tax from which the vigilance duty applies", &c.DutyThresholdEUR},
 		{"VIGIE_QUERY_TIMEOUT", "query-timeout", "longest a records list or view may query the database (superusers: 30s)", &c.QueryTimeout},
 	}
 }
@@ -140,6 +145,8 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 			fs.BoolVar(p, s.flag, *p, usage)
 		case *time.Duration:
 			fs.DurationVar(p, s.flag, *p, usage)
+		case *float64:
+			fs.Float64Var(p, s.flag, *p, usage)
 		}
 	}
 }
@@ -181,6 +188,12 @@ func set(target any, v string) error {
 			return err
 		}
 		*p = d
+	case *float64:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			return fmt.Errorf("not a non-negative number: %q", v)
+		}
+		*p = f
 	}
 	return nil
 }

@@ -38,6 +38,7 @@ import (
 var private = map[string][]string{
 	schema.Users:          schema.UserSecurityFields,
 	schema.Establishments: schema.EstablishmentSettingsFields,
+	schema.Contracts:      {"amountExclTax"}, // the supplier's side never reads it (V1)
 }
 
 // declared are the paths beyond own fields, by collection. Each target is

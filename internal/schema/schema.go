@@ -23,6 +23,7 @@ const (
 	ShareLinks     = "share_links"
 	ReminderLog    = "reminder_log"
 	Invitations    = "invitations"
+	Contracts      = "contracts"
 )
 
 // Relationship statuses.

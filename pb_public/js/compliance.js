@@ -6,6 +6,15 @@ function badge(status) {
   return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
 }
 
+// dutyBadge says where a supplier stands under the vigilance duty (V4),
+// with its next due date.
+function dutyBadge(d) {
+  if (!d) return "";
+  const next = d.nextDue ? " · " + t("duty.nextDue").replace("{date}", formatDate(d.nextDue)) : "";
+  return el("span", { class: "duty", dataset: { duty: d.status } },
+    el("span", { class: "badge duty-" + d.status }, t("duty." + d.status)), next);
+}
+
 function typeLabel(ty) {
   return (currentLang() === "en" && ty.nameEn) || ty.name;
 }
@@ -21,9 +30,10 @@ async function show(id) {
 async function showPage(id, page) {
   try {
     const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance?page=${page}&perPage=${PAGE_SIZE}`);
+    const duties = new Map((res.suppliers || []).map((d) => [d.supplier, d]));
     const rows = res.items.map((it) => el("tr", { dataset: { supplier: it.supplier.siret, type: it.type.code, status: it.status } },
-      el("td", {}, it.supplier.name), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
-      el("td", {}, badge(it.status)), el("td", {}, it.validUntil || "—")));
+      el("td", {}, it.supplier.name, " ", dutyBadge(duties.get(it.supplier.id))), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
+      el("td", {}, badge(it.status)), el("td", {}, it.validUntil ? formatDate(it.validUntil) : "—")));
     document.querySelector("#compliance tbody").replaceChildren(...rows);
     document.getElementById("no-compliance").hidden = rows.length > 0 || page > 1;
     document.getElementById("summary").replaceChildren(
