@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"vigie/hooks/tenancy"
+	"vigie/internal/audience"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
@@ -65,7 +66,7 @@ func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
-		userID := "" // whose partner grants bound the suppliers; none for the operator
+		userID := "" // whose partner rows bound the suppliers; none for the operator
 		financial := e.HasSuperuserAuth()
 		if !financial {
 			financial = tenancy.Holds(e.App, e.Auth.Id, customer.Id, profiles.SeeFinancial)
@@ -246,7 +247,7 @@ func collectedBySupplier(app core.App, customer string, suppliers []any) (func(s
 }
 
 // visibleSuppliers lists customer's active suppliers the user sees through
-// a partner grant, or all of them for the operator.
+// its partner rows, or all of them for the operator.
 // limit > 0 asks one page of them.
 func visibleSuppliers(app core.App, customer, userID, only string, limit, offset int) ([]Party, error) {
 	q := app.DB().Select("e.id", "e.siret", "e.name").Distinct(true).From(schema.Relationships+" r").
@@ -254,7 +255,7 @@ func visibleSuppliers(app core.App, customer, userID, only string, limit, offset
 		Where(dbx.HashExp{"r.customer": customer, "r.status": schema.RelationshipActive}).
 		OrderBy("e.name", "e.id")
 	if userID != "" {
-		q = q.InnerJoin(schema.Grants+" g", dbx.NewExp("g.relationship = r.id AND g.user = {:u}", dbx.Params{"u": userID}))
+		q = q.InnerJoin(schema.DocumentAccess+" g", dbx.NewExp(audience.SeesRelationshipSQL("g", "r.id"), dbx.Params{"u": userID}))
 	}
 	if only != "" {
 		q = q.AndWhere(dbx.HashExp{"r.supplier": only})

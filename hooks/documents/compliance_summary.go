@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"vigie/internal/audience"
 	"vigie/internal/schema"
 )
 
@@ -85,7 +86,7 @@ func (s *Service) countCells(ctx context.Context, app core.App, customer, userID
 	scope, where := "", ""
 	params := dbx.Params{"c": customer, "u": userID, "only": only}
 	if userID != "" {
-		scope = " JOIN " + schema.Grants + " g ON g.relationship = r.id AND g.user = {:u}"
+		scope = " JOIN " + schema.DocumentAccess + " g ON " + audience.SeesRelationshipSQL("g", "r.id")
 	}
 	if only != "" {
 		where = " AND r.supplier = {:only}"

@@ -4,6 +4,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/internal/audience"
 	"vigie/internal/schema"
 )
 
@@ -36,7 +37,7 @@ func suppliersByWalk(app core.App, customer, userID string, limit, offset int) (
 		// several matching grants into a join whose duplicates OFFSET
 		// counts (TestSuppliersByWalkMatchesTheSort found a page past the
 		// end repeating the last supplier).
-		probe += " AND r.id IN (SELECT g.relationship FROM " + schema.Grants + " g WHERE g.user = {:u})"
+		probe += " AND r.id IN (SELECT g.`key` FROM " + schema.DocumentAccess + " g WHERE g.`user` = {:u} AND g.kind = '" + audience.KindRelationship + "')"
 	}
 	probe += ")"
 	var out []Party

@@ -174,7 +174,7 @@ func sharingEstablishment(app core.App, userID string, doc *core.Record) (string
 		}
 	}
 	for _, g := range grants {
-		if g.Reach == string(profiles.Everything) && tenancy.Holds(app, userID, supplier, "partner") &&
+		if g.Reach == string(profiles.Everything) && tenancy.SeesPartner(app, userID, supplier) &&
 			activeCustomer(app, g.Establishment, supplier) {
 			return g.Establishment, true
 		}

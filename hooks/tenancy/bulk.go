@@ -115,8 +115,8 @@ func (b *Batch) InviteFirstContact(cfg *config.Config, est *core.Record, in NewM
 }
 
 // AddRelationship queues rel, between an existing customer and a supplier
-// created in this batch whose members are given, with the partner grants
-// and access rows SyncRelationshipGrants would write.
+// created in this batch whose members are given, with the partner access
+// rows SyncRelationshipGrants would write.
 func (b *Batch) AddRelationship(rel *core.Record, supplierMembers []Member) error {
 	if err := b.w.Record(rel); err != nil {
 		return err

@@ -25,7 +25,7 @@ import (
 //	membership created, updated                     its grants and rows, its establishment's roster (syncMembership)
 //	membership deleted                              its rows go by cascade; its establishment's roster (syncRoster)
 //	establishment's modules, requireTotp, support   its members' grants and rows, roster, support rows (syncEstablishmentGrants)
-//	relationship created, updated                   its partner grants and rows (SyncRelationshipGrants)
+//	relationship created, updated                   its partner rows (SyncRelationshipGrants)
 //	requirement created, updated, deleted           its partnerKey; the relationships it names (syncRequirementRelationships)
 //	document addressed to a new customer            that relationship (hooks/documents, versions.go)
 //	support grant past its date                     its grant and rows (DeleteExpiredSupportGrants)
@@ -36,7 +36,7 @@ import (
 
 // DerivationVersion changes whenever what the functions above write for the
 // same source rows changes.
-const DerivationVersion = "2026-12-02.1"
+const DerivationVersion = "2026-12-03.1"
 
 // derivationParam is the _params row holding the version the stored rows
 // were derived with.

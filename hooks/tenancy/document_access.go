@@ -14,7 +14,7 @@ import (
 // Document access rows say which documents' keys each user may read (N5,
 // T3, T4, T7; see internal/audience). They are written next to the grants
 // they follow, in the same transaction: a membership's own rows with its
-// grants, a relationship's rows with its partner grants, support rows with
+// grants, a relationship's partner rows with it, support rows with
 // support grants.
 
 // accessRow is one document_access row: user may read what key names, for

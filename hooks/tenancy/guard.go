@@ -21,6 +21,17 @@ func Holds(app core.App, userID, establishmentID string, capability profiles.Cap
 	return err == nil && n > 0
 }
 
+// SeesPartner reports whether userID sees establishment as the other side
+// of one of its relationships: the partner access row that a relationship
+// gives each member allowed to see it.
+func SeesPartner(app core.App, userID, establishmentID string) bool {
+	var n int
+	err := app.DB().NewQuery("SELECT count(*) FROM " + schema.DocumentAccess +
+		" WHERE `user` = {:u} AND kind = {:kind} AND COALESCE(`key`, '') = {:e}").
+		Bind(dbx.Params{"u": userID, "kind": string(capabilityPartner), "e": establishmentID}).Row(&n)
+	return err == nil && n > 0
+}
+
 // HoldsAsMember reports whether userID is a member of establishmentID
 // through a membership, not through a support grant.
 func HoldsAsMember(app core.App, userID, establishmentID string) bool {
@@ -33,7 +44,7 @@ func HoldsAsMember(app core.App, userID, establishmentID string) bool {
 
 // ReachesEveryPartner reports whether userID's membership of establishment
 // lets it see every one of its relationships (not an adviser's assigned
-// ones, T7): its partner grants then cover every active relationship, and
+// ones, T7): its partner rows then cover every active relationship, and
 // a query need not read them one by one.
 func ReachesEveryPartner(app core.App, userID, establishmentID string) bool {
 	var n int

@@ -1,7 +1,6 @@
 package tenancy
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/pocketbase/dbx"
@@ -11,19 +10,14 @@ import (
 	"vigie/internal/schema"
 )
 
-// capabilityPartner is the grant that opens a relationship and the other
+// capabilityPartner is the access that opens a relationship and the other
 // side's establishment to one member.
-const (
-	capabilityPartner profiles.Capability = "partner"
-	sourceRelation                        = "relationship"
-)
+const capabilityPartner profiles.Capability = "partner"
 
-// SyncRelationshipGrants rewrites the partner grants of one relationship:
-// while it is active, each member of either side allowed to see it gets one.
+// SyncRelationshipGrants rewrites the partner access rows of one
+// relationship: while it is active, each member of either side allowed to
+// see it gets them.
 func SyncRelationshipGrants(app core.App, rel *core.Record) error {
-	if _, err := app.DB().Delete(schema.Grants, dbx.HashExp{"relationship": rel.Id}).Execute(); err != nil {
-		return fmt.Errorf("tenancy: partner grants: unable to clear: %w", err)
-	}
 	if err := clearAccess(app, dbx.HashExp{"relationship": rel.Id}); err != nil {
 		return err
 	}
@@ -149,8 +143,13 @@ func grantPartner(app core.App, out rowSink, m, est, user, rel *core.Record, doc
 	default:
 		return nil
 	}
-	if err := out.grant(grantRow{membership: m.Id, user: user.Id, establishment: other,
-		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, source: sourceRelation, rel: rel}); err != nil {
+	// The partner grant is its access rows only: no query reads a grants
+	// row for it (the relationship row answers "does this member see rel"),
+	// and at one row per customer member and supplier, with its indexes, it
+	// was the largest part of a bulk import (N3).
+	partner := grantRow{membership: m.Id, user: user.Id, establishment: other,
+		grant: profiles.Grant{Capability: capabilityPartner, Reach: reach}, relationship: rel.Id, rel: rel}
+	if err := out.access(grantAccess(partner)); err != nil {
 		return err
 	}
 	return relationshipAccess(app, out, m, est, user, rel, customerSide, docs)

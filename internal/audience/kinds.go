@@ -45,3 +45,12 @@ func Requirement(customer, supplier string) string {
 // RequirementSQL is Requirement as an SQL expression over a requirements
 // row's columns, for the migration and the rebuild that fill existing rows.
 const RequirementSQL = "customer || ':' || CASE supplier WHEN '' THEN '" + allSuppliers + "' ELSE supplier END"
+
+// SeesRelationshipSQL is the SQL condition "user {:u} holds the
+// relationship row of relationship column rel" over an alias of
+// document_access, written so that SQLite probes its (user, kind, key)
+// index. The compliance queries join through it to keep a member to the
+// suppliers it sees (T7).
+func SeesRelationshipSQL(alias, rel string) string {
+	return alias + ".`user` = {:u} AND " + alias + ".kind = '" + KindRelationship + "' AND COALESCE(" + alias + ".`key`, '') = " + rel
+}
