@@ -25,6 +25,7 @@ func Register(app core.App, cfg *config.Config, clock func() time.Time) {
 			return err
 		}
 		c.Start()
+		bindSentRoute(se)
 		return se.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"vigie/internal/audience"
 	"vigie/internal/profiles"
 	"vigie/internal/schema"
 )
@@ -29,6 +30,16 @@ func SeesPartner(app core.App, userID, establishmentID string) bool {
 	err := app.DB().NewQuery("SELECT count(*) FROM " + schema.DocumentAccess +
 		" WHERE `user` = {:u} AND kind = {:kind} AND COALESCE(`key`, '') = {:e}").
 		Bind(dbx.Params{"u": userID, "kind": string(capabilityPartner), "e": establishmentID}).Row(&n)
+	return err == nil && n > 0
+}
+
+// SeesRelationship reports whether userID sees relationship relID: the
+// relationship row its partner access gives (advisers: their own, T7).
+func SeesRelationship(app core.App, userID, relID string) bool {
+	var n int
+	err := app.DB().NewQuery("SELECT count(*) FROM " + schema.DocumentAccess +
+		" WHERE `user` = {:u} AND kind = {:kind} AND COALESCE(`key`, '') = {:r}").
+		Bind(dbx.Params{"u": userID, "kind": audience.KindRelationship, "r": relID}).Row(&n)
 	return err == nil && n > 0
 }
 
