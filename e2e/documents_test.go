@@ -114,8 +114,14 @@ func TestComplianceDashboardD5(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-supplier="`+siret+`"][data-type=urssaf][data-status=expiring]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-supplier="`+siret+`"][data-type=insurance][data-status=missing]`)),
 	)
-	if got := browsertest.Text(t, ctx, `#summary [data-status=missing]`); !strings.Contains(got, "1") {
+	if got := browsertest.Text(t, ctx, `#summary .count[data-status=missing]`); !strings.Contains(got, "1") {
 		t.Fatalf("summary of missing = %q", got)
+	}
+	// U2: the chart gives each status its share: one cell each here.
+	parts, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll("#summary .status-chart .part")].map((p) => p.dataset.status + "=" + p.style.flexGrow).join(" ")`))
+	if err != nil || parts != "valid=1 expiring=1 missing=1" {
+		t.Errorf("chart parts %q (%v), want valid=1 expiring=1 missing=1", parts, err)
 	}
 	// The customer collects one more type from all its suppliers: it shows as missing.
 	// The form's types load apart from the table: wait for the option first.

@@ -124,8 +124,27 @@ func pageCalls(fx fixtures) []cell {
 			get("suppliers: directory search", "/api/vigie/directory?q="+formEscape(fx.directory))
 		}
 		if p.customer {
-			get("a supplier's documents", records("documents", "filter", "supplier = "+pbString(fx.supplier)+` && status != "superseded"`,
+			// supplier.js: a customer's page of one supplier (U2).
+			sup := pbString(fx.supplier)
+			get("supplier: relationship", records("relationships", "filter", "customer = "+est+" && supplier = "+sup,
+				"expand", "supplier,referents", "perPage", "1"))
+			rel := len(cells) - 1
+			get("supplier: compliance", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?supplier="+url.QueryEscape(fx.supplier))
+			get("a supplier's documents", records("documents", "filter", "supplier = "+sup+` && status != "superseded"`,
 				"sort", "-created", "expand", "type,addressee", "page", "1"))
+			docs := len(cells) - 1
+			// The current documents the compliance answer names, by id.
+			after(docs, "supplier: current documents", "GET", func(id string) string {
+				return records("documents", "filter", "id = "+pbString(id), "perPage", "1")
+			})
+			after(docs, "supplier: versions", "GET", func(string) string {
+				return records("documents", "filter", "supplier = "+sup+` && status = "superseded" && type = `+pbString(fx.firstType)+` && addressee = ""`,
+					"sort", "-created", "perPage", "200")
+			})
+			after(rel, "supplier: contracts", "GET", func(id string) string {
+				return records("contracts", "filter", "relationship = "+pbString(id), "sort", "-startsOn", "perPage", "200")
+			})
+			get("supplier: reminders", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/suppliers/"+url.PathEscape(fx.supplier)+"/reminders?page=1&perPage=20")
 		}
 	}
 	return cells

@@ -253,9 +253,32 @@ const NAV_RULES = {
   "/gdpr.html": (m) => m.profile === "admin",
 };
 
+// The signed-in pages share one header (U5), built here before i18n.js
+// translates the page: each page holds only
+// <header class="topbar" data-layout="signed-in"></header>.
+const NAV_LINKS = [
+  ["/company.html", "nav.company"], ["/suppliers.html", "nav.suppliers"], ["/customers.html", "nav.customers"],
+  ["/documents.html", "nav.documents"], ["/compliance.html", "nav.compliance"], ["/security.html", "nav.security"],
+  ["/gdpr.html", "nav.gdpr"],
+];
+// Pages reached from another one mark that one as current.
+const NAV_PARENT = { "/supplier.html": "/suppliers.html" };
+
+function renderTopbar() {
+  const header = document.querySelector('header.topbar[data-layout="signed-in"]');
+  if (!header) return;
+  header.replaceChildren(el("strong", {}, "Vigie"),
+    ...NAV_LINKS.map(([href, key]) => el("a", { href, "data-i18n": key })),
+    el("span", { class: "spacer" }), el("span", { id: "whoami" }),
+    el("nav", { class: "langs" }, el("button", { type: "button", "data-lang": "fr" }, "FR"), el("button", { type: "button", "data-lang": "en" }, "EN")),
+    el("button", { type: "button", id: "signout", "data-i18n": "nav.signout" }));
+}
+renderTopbar();
+
 async function applyNav() {
   const links = document.querySelectorAll(".topbar a[href]");
-  links.forEach((a) => { if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page"); });
+  const current = NAV_PARENT[location.pathname] || location.pathname;
+  links.forEach((a) => { if (a.getAttribute("href") === current) a.setAttribute("aria-current", "page"); });
   const memberships = await myMemberships();
   links.forEach((a) => {
     const rule = NAV_RULES[a.getAttribute("href")];
@@ -267,10 +290,17 @@ document.addEventListener("DOMContentLoaded", () => {
   if (auth.token && document.querySelector(".topbar")) applyNav().catch(() => {});
 });
 
-async function startPage(selectId, show) {
-  if (!requireSignIn()) return;
+// startHeader fills the shared header of a signed-in page; false when the
+// visitor must sign in first.
+function startHeader() {
+  if (!requireSignIn()) return false;
   document.getElementById("whoami").textContent = auth.user.email;
   document.getElementById("signout").addEventListener("click", signOut);
+  return true;
+}
+
+async function startPage(selectId, show) {
+  if (!startHeader()) return;
   const select = document.getElementById(selectId);
   let memberships = [];
   const run = () => show(select.value, memberships.find((m) => m.establishment === select.value));
@@ -282,5 +312,82 @@ async function startPage(selectId, show) {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) signOut();
     else flash(errorText(err), true);
+  }
+}
+
+// Documents, as several pages show them: a status badge, a type's name in
+// the page's language, and a link to the stored file.
+// PocketBase's file tokens live about 3 minutes: one is reused for two.
+let fileToken = "";
+let fileTokenAt = 0;
+const FILE_TOKEN_REUSE_MS = 120000;
+
+function badge(status) {
+  return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
+}
+
+function typeName(type) {
+  if (!type) return "";
+  return (currentLang() === "en" && type.nameEn) || type.name;
+}
+
+async function currentFileToken() {
+  if (!fileToken || Date.now() - fileTokenAt > FILE_TOKEN_REUSE_MS) {
+    fileToken = (await api("POST", "/api/files/token")).token;
+    fileTokenAt = Date.now();
+  }
+  return fileToken;
+}
+
+// fileLink opens the file with a token fresh at the click, however long
+// the page has been open.
+async function fileLink(doc) {
+  const url = (token) => `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(token)}`;
+  const a = el("a", { href: url(await currentFileToken()), target: "_blank", rel: "noopener" }, t("documents.open"));
+  a.addEventListener("click", async (ev) => {
+    const fresh = Date.now() - fileTokenAt <= FILE_TOKEN_REUSE_MS;
+    if (fresh && a.href.endsWith(encodeURIComponent(fileToken))) return;
+    ev.preventDefault();
+    a.href = url(await currentFileToken());
+    window.open(a.href, "_blank", "noopener");
+  });
+  return a;
+}
+
+// dutyBadge says where a supplier stands under the vigilance duty (V4),
+// with its next due date.
+function dutyBadge(d) {
+  if (!d) return "";
+  const next = d.nextDue ? " · " + t("duty.nextDue").replace("{date}", formatDate(d.nextDue)) : "";
+  return el("span", { class: "duty", dataset: { duty: d.status } },
+    el("span", { class: "badge duty-" + d.status }, t("duty." + d.status)), next);
+}
+
+// supplierURL is a customer's page of one of its suppliers (U2).
+function supplierURL(customer, supplier) {
+  return "/supplier.html?" + new URLSearchParams({ customer, supplier });
+}
+
+// toggleVersions unfolds, under a document's row of the #documents table,
+// its earlier versions (D6; the list rule shows them only with archive
+// access), or folds them again.
+async function toggleVersions(button, row, supplier, d) {
+  const shown = document.querySelectorAll(`#documents tr.version[data-of="${d.id}"]`);
+  if (shown.length > 0) return shown.forEach((o) => o.remove());
+  try {
+    const res = await records("documents", {
+      filter: `supplier = ${pbString(supplier)} && status = "superseded" && type = ${pbString(d.type)} && addressee = ${pbString(d.addressee)}`,
+      sort: "-created", perPage: ALL_ROWS,
+    });
+    const older = [];
+    for (const v of res.items) {
+      older.push(el("tr", { class: "version", dataset: { id: v.id, status: v.status, of: d.id } },
+        el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, formatDate(v.created)),
+        el("td", {}, v.validUntil ? formatDate(v.validUntil) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
+    }
+    if (older.length === 0) older.push(el("tr", { class: "version muted", dataset: { of: d.id } }, el("td", { colspan: "5" }, t("documents.noVersions"))));
+    row.after(...older);
+  } catch (err) {
+    flash(errorText(err), true);
   }
 }

@@ -2,27 +2,31 @@
 // the customer collects, and the collected types themselves.
 "use strict";
 
-function badge(status) {
-  return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
-}
-
-// dutyBadge says where a supplier stands under the vigilance duty (V4),
-// with its next due date.
-function dutyBadge(d) {
-  if (!d) return "";
-  const next = d.nextDue ? " · " + t("duty.nextDue").replace("{date}", formatDate(d.nextDue)) : "";
-  return el("span", { class: "duty", dataset: { duty: d.status } },
-    el("span", { class: "badge duty-" + d.status }, t("duty." + d.status)), next);
-}
-
-function typeLabel(ty) {
-  return (currentLang() === "en" && ty.nameEn) || ty.name;
-}
-
 async function show(id) {
   if (!id) return;
   await pager(document.getElementById("compliance"), (page) => showPage(id, page));
   await showCollected(id);
+}
+
+const STATUSES = ["valid", "expiring", "expired", "missing"];
+
+// statusChart draws the summary as one bar cut in proportion to each status
+// (U2): how much of what is collected is valid shows at a glance, and a
+// screen reader reads the counts.
+function statusChart(summary) {
+  const total = STATUSES.reduce((n, s) => n + (summary[s] || 0), 0);
+  const label = STATUSES.map((s) => `${t("status." + s)} : ${summary[s] || 0}`).join(", ");
+  const bar = el("div", { class: "status-chart", role: "img", "aria-label": label });
+  for (const s of STATUSES) {
+    const n = summary[s] || 0;
+    if (n === 0) continue;
+    const part = el("span", { class: "part " + s, dataset: { status: s }, title: `${t("status." + s)} : ${n}` });
+    part.style.flexGrow = String(n);
+    part.style.flexBasis = "0";
+    bar.append(part);
+  }
+  if (total === 0) bar.append(el("span", { class: "part empty" }));
+  return bar;
 }
 
 // One page of suppliers, each with a row per collected type; the summary
@@ -32,12 +36,13 @@ async function showPage(id, page) {
     const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance?page=${page}&perPage=${PAGE_SIZE}`);
     const duties = new Map((res.suppliers || []).map((d) => [d.supplier, d]));
     const rows = res.items.map((it) => el("tr", { dataset: { supplier: it.supplier.siret, type: it.type.code, status: it.status } },
-      el("td", {}, it.supplier.name, " ", dutyBadge(duties.get(it.supplier.id))), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
+      el("td", {}, el("a", { href: supplierURL(id, it.supplier.id), class: "supplier-link" }, it.supplier.name), " ", dutyBadge(duties.get(it.supplier.id))), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
       el("td", {}, badge(it.status)), el("td", {}, it.validUntil ? formatDate(it.validUntil) : "—")));
     document.querySelector("#compliance tbody").replaceChildren(...rows);
     document.getElementById("no-compliance").hidden = rows.length > 0 || page > 1;
     document.getElementById("summary").replaceChildren(
-      ...["valid", "expiring", "expired", "missing"].map((s) => el("span", { class: "count", dataset: { status: s } }, badge(s), " " + res.summary[s])));
+      statusChart(res.summary),
+      ...STATUSES.map((s) => el("span", { class: "count", dataset: { status: s } }, badge(s), " " + res.summary[s])));
     return page * PAGE_SIZE < res.totalSuppliers;
   } catch (err) {
     document.querySelector("#compliance tbody").replaceChildren();
@@ -53,7 +58,7 @@ async function showCollected(id) {
     pager(document.getElementById("collected"), async (page) => {
       const reqs = await records("requirements", { filter: `customer = ${pbString(id)}`, expand: "type,supplier", page: String(page) });
       document.getElementById("collected").replaceChildren(...reqs.items.map((r) => el("li", { dataset: { type: r.expand.type.code } },
-        typeLabel(r.expand.type) + " — " + (r.expand.supplier ? r.expand.supplier.name : t("compliance.allSuppliers")) + " ",
+        typeName(r.expand.type) + " — " + (r.expand.supplier ? r.expand.supplier.name : t("compliance.allSuppliers")) + " ",
         el("button", { type: "button", onclick: () => removeRequirement(r.id) }, t("compliance.remove")))));
       return reqs.items.length === PAGE_SIZE;
     }),
@@ -66,7 +71,7 @@ async function showCollected(id) {
   ]);
   const form = document.getElementById("collect");
   form.type.replaceChildren(...typeRes.items.filter((ty) => !ty.owner || ty.owner === id)
-    .map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeLabel(ty))));
+    .map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeName(ty))));
 }
 
 async function addRequirement(ev) {

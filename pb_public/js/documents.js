@@ -4,42 +4,6 @@
 "use strict";
 
 let types = [];
-// PocketBase's file tokens live about 3 minutes: one is reused for two.
-let fileToken = "";
-let fileTokenAt = 0;
-const FILE_TOKEN_REUSE_MS = 120000;
-
-function badge(status) {
-  return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
-}
-
-function typeName(type) {
-  if (!type) return "";
-  return (currentLang() === "en" && type.nameEn) || type.name;
-}
-
-async function currentFileToken() {
-  if (!fileToken || Date.now() - fileTokenAt > FILE_TOKEN_REUSE_MS) {
-    fileToken = (await api("POST", "/api/files/token")).token;
-    fileTokenAt = Date.now();
-  }
-  return fileToken;
-}
-
-// fileLink opens the file with a token fresh at the click, however long
-// the page has been open.
-async function fileLink(doc) {
-  const url = (token) => `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(token)}`;
-  const a = el("a", { href: url(await currentFileToken()), target: "_blank", rel: "noopener" }, t("documents.open"));
-  a.addEventListener("click", async (ev) => {
-    const fresh = Date.now() - fileTokenAt <= FILE_TOKEN_REUSE_MS;
-    if (fresh && a.href.endsWith(encodeURIComponent(fileToken))) return;
-    ev.preventDefault();
-    a.href = url(await currentFileToken());
-    window.open(a.href, "_blank", "noopener");
-  });
-  return a;
-}
 
 let isAdmin = false;
 
@@ -111,27 +75,6 @@ async function adopt(supplier, d) {
     await api("POST", `/api/vigie/documents/${d.id}/adopt`);
     flash(t("documents.adopted"));
     await pager(document.getElementById("documents"), (page) => showDocuments(supplier, page));
-  } catch (err) {
-    flash(errorText(err), true);
-  }
-}
-
-async function toggleVersions(button, row, supplier, d) {
-  const shown = document.querySelectorAll(`#documents tr.version[data-of="${d.id}"]`);
-  if (shown.length > 0) return shown.forEach((o) => o.remove());
-  try {
-    const res = await records("documents", {
-      filter: `supplier = ${pbString(supplier)} && status = "superseded" && type = ${pbString(d.type)} && addressee = ${pbString(d.addressee)}`,
-      sort: "-created", perPage: ALL_ROWS,
-    });
-    const older = [];
-    for (const v of res.items) {
-      older.push(el("tr", { class: "version", dataset: { id: v.id, status: v.status, of: d.id } },
-        el("td", {}, "↳ " + typeName(d.expand.type)), el("td", {}, formatDate(v.created)),
-        el("td", {}, v.validUntil ? formatDate(v.validUntil) : "—"), el("td", {}, badge(v.status)), el("td", {}, await fileLink(v))));
-    }
-    if (older.length === 0) older.push(el("tr", { class: "version muted", dataset: { of: d.id } }, el("td", { colspan: "5" }, t("documents.noVersions"))));
-    row.after(...older);
   } catch (err) {
     flash(errorText(err), true);
   }
