@@ -38,6 +38,23 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 	if u, _ := w.App.FindAuthRecordByEmail(schema.Users, "feedback@home.test"); !u.GetBool("totpEnabled") {
 		t.Fatal("TOTP is not on")
 	}
+	// U8: the codes shown once download as a text file holding each of them.
+	file, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise((resolve) => {
+		URL.createObjectURL = (blob) => { blob.text().then(resolve); return "data:text/plain,"; };
+		document.getElementById("recovery-download").click();
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#recovery-codes li")].map((li) => li.textContent)`))
+	if len(shown) != 10 {
+		t.Fatalf("%d recovery codes shown", len(shown))
+	}
+	for _, c := range shown {
+		if !strings.Contains(file, c) {
+			t.Errorf("the downloaded file lacks code %q", c)
+		}
+	}
 	browsertest.Do(t, ctx,
 		chromedp.Click(chromedp.CSS("#signout")),
 		chromedp.WaitVisible(chromedp.CSS("#signin")),

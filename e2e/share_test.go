@@ -79,3 +79,54 @@ func TestShareRecipientPageL2(t *testing.T) {
 		t.Fatalf("link after the walk: %v %v", err, l.PublicExport())
 	}
 }
+
+// U8, L3: a member shares a document from its page, sees the link in the
+// list of links sent with its history, and revokes it; the recipient's
+// address then opens nothing.
+func TestShareLinksListedAndRevokedU8(t *testing.T) {
+	w, types := docSetup(t)
+	f, _ := filesystem.NewFileFromBytes(fixtures.PDF(), "kbis.pdf")
+	doc := testkit.Record(t, w.App, schema.Documents, map[string]any{"supplier": w.Home.Id, "type": types["kbis"].Id, "file": f})
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#whoami")
+	row := `#documents tr[data-id="` + doc.Id + `"]`
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(base+"/documents.html"),
+		chromedp.WaitVisible(chromedp.CSS(row+" button.share")),
+		chromedp.Click(chromedp.CSS(row+" button.share")),
+		chromedp.WaitVisible(chromedp.CSS("#no-share-links")),
+		chromedp.SendKeys(chromedp.CSS("#share [name=email]"), "auditeur@cabinet.test"),
+		chromedp.Click(chromedp.CSS("#share button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#share-links tr[data-state=active] button.history`)),
+		chromedp.Click(chromedp.CSS(`#share-links tr[data-state=active] button.history`)),
+		chromedp.WaitVisible(chromedp.CSS(`#share-links tr.history[data-action=created]`)),
+	)
+	if got := browsertest.Text(t, ctx, "#share-links tbody"); !strings.Contains(got, "auditeur@cabinet.test") {
+		t.Fatalf("links sent: %q", got)
+	}
+	link := browsertest.Text(t, ctx, "#share-url")
+	browsertest.Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS(`#share-links tr[data-state=active] button.revoke`)),
+		chromedp.WaitVisible(chromedp.CSS(`#share-links tr[data-state=revoked]`)),
+	)
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#share-links button.revoke").length`)); err != nil || n != 0 {
+		t.Errorf("a revoked link still offers revoke: %d (%v)", n, err)
+	}
+	l, err := w.App.FindFirstRecordByFilter(schema.ShareLinks, "document = {:d}", map[string]any{"d": doc.Id})
+	if err != nil || !l.GetBool("revoked") {
+		t.Fatalf("link after revoke: %v %v", err, l)
+	}
+	token := link[strings.LastIndex(link, "/")+1:]
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/vigie/share/"+token, strings.NewReader(`{"email":"auditeur@cabinet.test"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusGone {
+		t.Errorf("a revoked link answers %d, want 410", res.StatusCode)
+	}
+}

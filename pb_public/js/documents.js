@@ -118,6 +118,66 @@ function openShare(doc) {
   document.getElementById("share-result").hidden = true;
   document.getElementById("share-section").hidden = false;
   document.querySelector("#share [name=email]").focus();
+  pager(document.getElementById("share-links"), (page) => showShareLinks(doc, page));
+}
+
+// linkState says where a share link stands (U8), most final first.
+function linkState(l) {
+  if (l.revoked) return "revoked";
+  if (l.lockedAt) return "locked";
+  if (l.expiresAt && parseStored(l.expiresAt) < new Date()) return "expired";
+  if (l.maxOpens > 0 && l.opens >= l.maxOpens) return "used";
+  return "active";
+}
+
+// The links sent for a document, newest first, each with its history and,
+// while it works, a revoke button (U8). The rule shows a member its own
+// links and an admin every link of its establishment.
+async function showShareLinks(doc, page) {
+  const res = await records("share_links", { filter: `document = ${pbString(doc.id)}`, sort: "-created", page: String(page) });
+  const rows = res.items.map((l) => {
+    const state = linkState(l);
+    const row = el("tr", { dataset: { id: l.id, state } },
+      el("td", {}, l.email), el("td", {}, formatTime(l.created)), el("td", {}, formatDate(l.expiresAt)),
+      el("td", {}, l.maxOpens > 0 ? `${l.opens} / ${l.maxOpens}` : String(l.opens)),
+      el("td", {}, t("share.state." + state)), el("td", {}));
+    row.lastChild.append(el("button", { type: "button", class: "history", onclick: () => toggleHistory(row, l) }, t("share.history")));
+    if (state === "active") {
+      row.lastChild.append(" ", el("button", { type: "button", class: "revoke danger", onclick: () => revokeLink(doc, l) }, t("share.revoke")));
+    }
+    return row;
+  });
+  document.querySelector("#share-links tbody").replaceChildren(...rows);
+  document.getElementById("no-share-links").hidden = rows.length > 0 || page > 1;
+  return res.items.length === PAGE_SIZE;
+}
+
+async function toggleHistory(row, link) {
+  const shown = document.querySelectorAll(`#share-links tr.history[data-of="${link.id}"]`);
+  if (shown.length > 0) return shown.forEach((r) => r.remove());
+  try {
+    const res = await api("GET", `/api/vigie/share-links/${encodeURIComponent(link.id)}/history`);
+    const lines = res.items.map((h) => {
+      const action = h.action.replace(/^share\./, ""); // audit actions: share.created, share.opened…
+      return el("tr", { class: "history", dataset: { of: link.id, action } },
+        el("td", { colspan: "6" }, `${formatTime(h.at)} — ${has("share.action." + action) ? t("share.action." + action) : action}` + (h.ip ? ` (${h.ip})` : "")));
+    });
+    if (lines.length === 0) lines.push(el("tr", { class: "history muted", dataset: { of: link.id } }, el("td", { colspan: "6" }, t("share.noHistory"))));
+    row.after(...lines);
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
+async function revokeLink(doc, link) {
+  if (!confirm(t("share.revokeConfirm").replace("{email}", link.email))) return;
+  try {
+    await api("DELETE", `/api/vigie/share-links/${encodeURIComponent(link.id)}`);
+    flash(t("share.revoked"));
+    await pager(document.getElementById("share-links"), (page) => showShareLinks(doc, page));
+  } catch (err) {
+    flash(errorText(err), true);
+  }
 }
 
 async function share(ev) {
@@ -131,6 +191,7 @@ async function share(ev) {
     document.getElementById("share-url").textContent = res.url;
     document.getElementById("share-result").hidden = false;
     form.email.value = "";
+    await pager(document.getElementById("share-links"), (page) => showShareLinks(sharing, page));
   } catch (err) {
     flash(errorText(err), true);
   }

@@ -31,6 +31,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const res = await api("POST", "/api/vigie/totp/confirm", { code: ev.target.code.value.trim() });
       auth.save(res.token, auth.user); // the other sessions ended; this one goes on
       document.getElementById("recovery-codes").replaceChildren(...res.recoveryCodes.map((c) => el("li", {}, c)));
+      offerDownload(res.recoveryCodes);
       document.getElementById("recovery").hidden = false;
       document.getElementById("totp-enrol").hidden = true;
       await refreshStatus();
@@ -55,3 +56,17 @@ document.addEventListener("DOMContentLoaded", async () => {
     flash(errorText(err), true);
   }
 });
+
+// offerDownload lets the user keep the recovery codes, shown once, as a
+// text file (U8); nothing leaves the browser.
+function offerDownload(codes) {
+  const button = document.getElementById("recovery-download");
+  button.onclick = () => {
+    const text = [t("security.codesFileTitle").replace("{email}", auth.user.email), "", ...codes, ""].join("\r\n");
+    const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" })), download: "vigie-recovery-codes.txt" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+}
