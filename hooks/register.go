@@ -30,6 +30,7 @@ func Register(app core.App, cfg *config.Config) {
 	planner.Register(app)
 	lists := records.Register(app, cfg)
 	lists.ListFrom(schema.Documents, documents.ListVisible)
+	lists.ViewFrom(schema.Documents, documents.ViewVisible)
 	// The pages list one establishment's partners and requirements.
 	lists.ListFrom(schema.Relationships, records.ProbeAccess("customer", "supplier"))
 	lists.ListFrom(schema.Requirements, records.ProbeAccess("customer"))

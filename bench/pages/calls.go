@@ -133,9 +133,9 @@ func pageCalls(fx fixtures) []cell {
 			get("a supplier's documents", records("documents", "filter", "supplier = "+sup+` && status != "superseded"`,
 				"sort", "-created", "expand", "type,addressee", "page", "1"))
 			docs := len(cells) - 1
-			// The current documents the compliance answer names, by id.
-			after(docs, "supplier: current documents", "GET", func(id string) string {
-				return records("documents", "filter", "id = "+pbString(id), "perPage", "1")
+			// Each current document the compliance answer names, viewed.
+			after(docs, "supplier: current document", "GET", func(id string) string {
+				return "/api/collections/documents/records/" + url.PathEscape(id)
 			})
 			after(docs, "supplier: versions", "GET", func(string) string {
 				return records("documents", "filter", "supplier = "+sup+` && status = "superseded" && type = `+pbString(fx.firstType)+` && addressee = ""`,

@@ -275,3 +275,39 @@ func TestDocumentsListRateLimits(t *testing.T) {
 		}
 	}
 }
+
+// U2: the documents view answers as PocketBase's compiled rule for every
+// actor and document, with its expands, and for an id that does not exist.
+func TestDocumentsViewMatchesRule(t *testing.T) {
+	w := newDocWorld(t)
+	withBoth(t, w)
+	h, err := handler.New(w.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reference := pocketBase(t, w.App)
+	var ids []string
+	if err := w.App.DB().NewQuery("SELECT id FROM documents ORDER BY id").Column(&ids); err != nil || len(ids) < 3 {
+		t.Fatalf("documents %v, %v", ids, err)
+	}
+	actors := append(slices.Clone(docActors), Both)
+	seen := 0
+	for _, a := range actors {
+		headers := w.Headers(t, a)
+		for _, id := range append(ids, "nothere12345678") {
+			for _, q := range []string{"", "?expand=type,supplier,addressee"} {
+				ours := call(t, h, headers, "/api/collections/documents/records/"+id+q)
+				theirs := call(t, reference, headers, "/api/collections/documents/records/"+id+q)
+				if !reflect.DeepEqual(ours, theirs) {
+					t.Errorf("%s, %s%s:\nVigie      %d %v\nPocketBase %d %v", a, id, q, ours.status, ours.body, theirs.status, theirs.body)
+				}
+				if ours.status == http.StatusOK {
+					seen++
+				}
+			}
+		}
+	}
+	if seen == 0 || seen == 2*len(ids)*len(actors) {
+		t.Fatalf("%d views answered 200: the world must show some documents to some actors, not all", seen)
+	}
+}

@@ -39,17 +39,23 @@ const (
 // it answers false to leave the query to the compiled rule.
 type ListSource func(e *core.RequestEvent, collection *core.Collection, info *core.RequestInfo, query *dbx.SelectQuery) bool
 
+// ViewSource narrows a view's query (one record by id) to a record the
+// caller may view, in place of the collection's view rule; it answers false
+// to leave the query to the compiled rule.
+type ViewSource func(e *core.RequestEvent, collection *core.Collection, query *dbx.SelectQuery) bool
+
 // Service serves the records list and view.
 type Service struct {
 	cfg     *config.Config
 	limits  *ratelimit.Limiter
 	sources map[string]ListSource // by collection name
+	views   map[string]ViewSource // by collection name
 }
 
 // Register takes over PocketBase's records list and view routes of app.
 // cfg is read per request.
 func Register(app core.App, cfg *config.Config) *Service {
-	s := &Service{cfg: cfg, limits: ratelimit.New(), sources: map[string]ListSource{}}
+	s := &Service{cfg: cfg, limits: ratelimit.New(), sources: map[string]ListSource{}, views: map[string]ViewSource{}}
 	bindRealtimeFilters(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
@@ -65,6 +71,9 @@ func Register(app core.App, cfg *config.Config) *Service {
 
 // ListFrom makes source answer the lists of the collection named name.
 func (s *Service) ListFrom(name string, source ListSource) { s.sources[name] = source }
+
+// ViewFrom makes source answer the views of the collection named name.
+func (s *Service) ViewFrom(name string, source ViewSource) { s.views[name] = source }
 
 // serve takes the records list and view by collection, however the path
 // names it (name, id, any case): the same collection must not reach

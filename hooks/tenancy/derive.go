@@ -36,7 +36,7 @@ import (
 
 // DerivationVersion changes whenever what the functions above write for the
 // same source rows changes.
-const DerivationVersion = "2026-12-03.1"
+const DerivationVersion = "2026-12-02.1"
 
 // derivationParam is the _params row holding the version the stored rows
 // were derived with.
