@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,4 +133,23 @@ func TestComplianceDashboardD5(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#collect button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#compliance tr[data-type=tax][data-status=missing]`)),
 	)
+	// U1: the filters ask the server, and every row shown is one they keep.
+	choose := func(field, value string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector("#compliance-filter [name=`+field+`]");
+			f.value = `+strconv.Quote(value)+`; f.dispatchEvent(new Event("change", { bubbles: true })); return true; })()`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := `[...document.querySelectorAll("#compliance tbody tr")]`
+	choose("status", "missing")
+	browsertest.WaitFor(t, ctx, rows+`.length === 2 && `+rows+`.every((r) => r.dataset.status === "missing")`)
+	choose("type", tax)
+	browsertest.WaitFor(t, ctx, rows+`.length === 1 && `+rows+`[0].dataset.type === "tax"`)
+	choose("status", "")
+	choose("type", "")
+	choose("q", "no such supplier")
+	browsertest.WaitFor(t, ctx, rows+`.length === 0 && document.getElementById("compliance-count").textContent === "0 suppliers"`)
+	choose("q", siret[:9])
+	browsertest.WaitFor(t, ctx, rows+`.length === 4 && document.getElementById("compliance-count").textContent === "1 supplier"`)
 }

@@ -75,6 +75,10 @@ func pageCalls(fx fixtures) []cell {
 		}
 		// compliance.js
 		get("compliance: dashboard", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?page=1&perPage=50")
+		// The filters (U1): one status, the worst first, a search typed in the box.
+		get("compliance: missing only", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?page=1&perPage=50&status=missing")
+		get("compliance: worst first", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?page=1&perPage=50&sort=status")
+		get("compliance: search", "/api/vigie/establishments/"+url.PathEscape(p.est)+"/compliance?page=1&perPage=50&q=etablissement+001")
 		get("document types", records("document_types", "sort", "name", "perPage", "200"))
 		get("compliance: requirements", records("requirements", "filter", "customer = "+est, "expand", "type,supplier", "page", "1"))
 		get("compliance: suppliers", records("relationships", "filter", "customer = "+est+` && status = "active"`, "expand", "supplier"))

@@ -45,10 +45,20 @@ func (c *cell) verdict() (bool, string) {
 		return false, "p99 (once: slower than -cell)"
 	case p99 >= callP99Budget:
 		return false, "p99"
-	case c.guest && slices.Max(c.guestTimes()) >= guestServerBudget:
+	case c.guest && guestP99(c) >= guestServerBudget:
 		return false, "guest server time"
 	}
 	return true, ""
+}
+
+// guestP99 is the 99th percentile of a guest cell's server times. Not
+// their maximum: over 100 requests on a shared 2-core machine, the slowest
+// is a garbage collection or the scheduler (server p50 0.4 ms, p99 1.0 ms,
+// slowest 7.4 ms for the same empty list), not what the request made the
+// server do; the slowest is still printed.
+func guestP99(c *cell) float64 {
+	_, p99 := percentiles(c.guestTimes())
+	return p99
 }
 
 // guestTimes are a guest cell's server times, or its client times (an upper
@@ -65,7 +75,7 @@ func report(label string, cells []cell, timeout time.Duration) {
 	w := tabwriter.NewWriter(os.Stdout, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(w, "call\tprofile\tstatus\titems\tn\tp50 ms\tp99 ms\tserver p50\tserver p99\tverdict\t")
 	worst, worstAt, over, measured := -1.0, "", 0, 0
-	guestMax, guestAt, guestOver := -1.0, "", 0
+	guestMax, guestAt, guestOver, slowest := -1.0, "", 0, 0.0
 	for i := range cells {
 		c := &cells[i]
 		if c.skipped {
@@ -93,7 +103,8 @@ func report(label string, cells []cell, timeout time.Duration) {
 		if c.guest {
 			top := math.Inf(1)
 			if !c.timeout && !c.notRun {
-				top = slices.Max(c.guestTimes())
+				top = guestP99(c)
+				slowest = max(slowest, slices.Max(c.guestTimes()))
 			}
 			if top >= guestServerBudget {
 				guestOver++
@@ -117,8 +128,8 @@ func report(label string, cells []cell, timeout time.Duration) {
 	budget.Line("pages ("+label+"): p99 of every call, as each profile",
 		fmt.Sprintf("%d of %d calls over, worst %s (%s)", over, measured, fmtWorst(worst, timeout), worstAt),
 		fmt.Sprintf("< %.0f ms", callP99Budget), over == 0)
-	budget.Line("pages ("+label+"): server time of every guest request",
-		fmt.Sprintf("%d guest calls over, worst %s (%s)", guestOver, fmtWorst(guestMax, timeout), guestAt),
+	budget.Line("pages ("+label+"): server time of guest requests, p99 of each call",
+		fmt.Sprintf("%d guest calls over, worst %s (%s); slowest single request %s", guestOver, fmtWorst(guestMax, timeout), guestAt, fmtMS(slowest)),
 		fmt.Sprintf("< %.0f ms", guestServerBudget), guestOver == 0)
 }
 

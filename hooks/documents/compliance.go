@@ -76,7 +76,11 @@ func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
 		}
 		query := e.Request.URL.Query()
 		only := query.Get("supplier")
-		if !query.Has("page") && !query.Has("perPage") {
+		filter, err := parseComplianceFilter(query)
+		if err != nil {
+			return err
+		}
+		if !query.Has("page") && !query.Has("perPage") && !filter.active() {
 			out, err := s.Compliance(e.App, customer.Id, userID, only, financial)
 			if err != nil {
 				return e.InternalServerError("", err)
@@ -87,7 +91,12 @@ func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
-		out, err := s.CompliancePage(e.Request.Context(), e.App, customer.Id, userID, only, financial, page, perPage)
+		var out *Compliance
+		if filter.active() {
+			out, err = s.filteredPage(e.Request.Context(), e.App, customer.Id, userID, only, financial, filter, page, perPage)
+		} else {
+			out, err = s.CompliancePage(e.Request.Context(), e.App, customer.Id, userID, only, financial, page, perPage)
+		}
 		if err != nil {
 			return e.InternalServerError("", err)
 		}

@@ -33,7 +33,12 @@ function statusChart(summary) {
 // counts all of them.
 async function showPage(id, page) {
   try {
-    const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance?page=${page}&perPage=${PAGE_SIZE}`);
+    const q = new URLSearchParams({ page: String(page), perPage: String(PAGE_SIZE) });
+    for (const [k, v] of new FormData(document.getElementById("compliance-filter"))) {
+      if (v.trim() && !(k === "sort" && v === "name")) q.set(k, v.trim());
+    }
+    const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/compliance?${q}`);
+    document.getElementById("compliance-count").textContent = t(res.totalSuppliers === 1 ? "filter.oneSupplier" : "filter.suppliers").replace("{n}", String(res.totalSuppliers));
     const duties = new Map((res.suppliers || []).map((d) => [d.supplier, d]));
     const rows = res.items.map((it) => el("tr", { dataset: { supplier: it.supplier.siret, type: it.type.code, status: it.status } },
       el("td", {}, el("a", { href: supplierURL(id, it.supplier.id), class: "supplier-link" }, it.supplier.name), " ", dutyBadge(duties.get(it.supplier.id))), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
@@ -70,8 +75,24 @@ async function showCollected(id) {
     }),
   ]);
   const form = document.getElementById("collect");
-  form.type.replaceChildren(...typeRes.items.filter((ty) => !ty.owner || ty.owner === id)
-    .map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeName(ty))));
+  const own = typeRes.items.filter((ty) => !ty.owner || ty.owner === id);
+  form.type.replaceChildren(...own.map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeName(ty))));
+  const filterType = document.getElementById("compliance-filter").type;
+  const chosen = filterType.value;
+  filterType.replaceChildren(el("option", { value: "" }, t("filter.allTypes")),
+    ...own.map((ty) => el("option", { value: ty.id, dataset: { code: ty.code } }, typeName(ty))));
+  filterType.value = own.some((ty) => ty.id === chosen) ? chosen : "";
+}
+
+// refilter shows the first page of what the filters now ask; the search
+// box waits for a pause in typing.
+let refilterTimer = null;
+function refilter(delay) {
+  clearTimeout(refilterTimer);
+  refilterTimer = setTimeout(() => {
+    const id = document.getElementById("customer").value;
+    if (id) pager(document.getElementById("compliance"), (page) => showPage(id, page)).catch((err) => flash(errorText(err), true));
+  }, delay);
 }
 
 async function addRequirement(ev) {
@@ -98,5 +119,9 @@ async function removeRequirement(id) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("collect").addEventListener("submit", addRequirement);
+  const filter = document.getElementById("compliance-filter");
+  filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilter(0); });
+  filter.addEventListener("change", () => refilter(0));
+  filter.q.addEventListener("input", () => refilter(300));
   startPage("customer", show);
 });
