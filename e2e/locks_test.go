@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -37,6 +38,11 @@ func TestLocksTwoUsersK1(t *testing.T) {
 	if icon := browsertest.Text(t, other, "#est-lock .lock-icon"); icon != "👁" {
 		t.Fatalf("other admin's icon = %q", icon)
 	}
+	// U7: the holder and until when show before any edit.
+	holder := w.Users[testkit.Admin]
+	if label := browsertest.Text(t, other, "#est-lock .lock-label"); !strings.Contains(label, holder.GetString("lastName")) || !strings.Contains(label, ":") {
+		t.Fatalf("other admin reads %q, not who holds the lock until when", label)
+	}
 	browsertest.Do(t, other,
 		chromedp.WaitVisible(chromedp.CSS("#est-lock .lock-force")),
 		chromedp.Click(chromedp.CSS("#est-lock .lock-force")),
@@ -45,10 +51,20 @@ func TestLocksTwoUsersK1(t *testing.T) {
 	if n, _ := w.App.CountRecords(schema.AuditLog, dbx.HashExp{"action": "lock.force_unlocked", "actor": second.Id}); n != 1 {
 		t.Fatalf("force-unlock audit rows = %d", n)
 	}
+	// U7: the first admin, who still has the form open, saves: the page
+	// tells her who forced her lock, and nothing is written.
+	name := w.Home.GetString("name")
 	browsertest.Do(t, first,
-		chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(`#est-lock[data-state="editable"]`)),
+		chromedp.SetValue(chromedp.CSS("#est-form [name=name]"), "Renamed after the force"),
+		chromedp.Click(chromedp.CSS("#est-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#est-lock[data-state="editable"][data-lost="forced"]`)),
 	)
+	if msg := browsertest.Text(t, first, "#flash"); !strings.Contains(msg, second.GetString("lastName")) {
+		t.Fatalf("the former holder reads %q, not who forced her lock", msg)
+	}
+	if after, _ := w.App.FindRecordById(schema.Establishments, w.Home.Id); after.GetString("name") != name {
+		t.Fatalf("a save after the force went through: %q", after.GetString("name"))
+	}
 	if icon := browsertest.Text(t, first, "#est-lock .lock-icon"); icon != "✎" {
 		t.Fatalf("after the force, the first admin's icon = %q", icon)
 	}

@@ -172,9 +172,9 @@ func records(collection string, kv ...string) string {
 	return "/api/collections/" + collection + "/records?" + strings.Join(parts, "&")
 }
 
-// lockState is locks.js lockState(): one record's state.
+// lockState is locks.js lockDetail(): one record's lock, with its holder.
 func lockState(collection, id string) string {
-	return "/api/vigie/locks?collection=" + url.QueryEscape(collection) + "&ids=" + url.QueryEscape(id)
+	return "/api/vigie/locks/" + url.PathEscape(collection) + "/" + url.PathEscape(id)
 }
 
 // pbString is api.js pbString(): a quoted filter value.

@@ -21,6 +21,7 @@ func (s *Service) bindRoutes(se *core.ServeEvent) {
 	se.Router.POST("/api/vigie/locks", s.take)
 	se.Router.DELETE("/api/vigie/locks/{collection}/{recordId}", s.release)
 	se.Router.GET("/api/vigie/locks", s.states)
+	se.Router.GET("/api/vigie/locks/{collection}/{recordId}", s.detail)
 	se.Router.POST("/api/vigie/auth/logout", s.logout)
 }
 
@@ -135,16 +136,21 @@ func (s *Service) states(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case held != nil && held.Holder == e.Auth.Id:
-			out[id] = LockedByYou
-		case held != nil, e.HasSuperuserAuth(), !lockable.CanEdit(e.App, e.Auth.Id, record):
-			out[id] = ReadOnly
-		default:
-			out[id] = Editable
-		}
+		out[id] = stateFor(e, lockable, record, held)
 	}
 	return e.JSON(http.StatusOK, out)
+}
+
+// stateFor is what the caller sees of a record whose live lock is held
+// (nil when free) (K1).
+func stateFor(e *core.RequestEvent, lockable Lockable, record *core.Record, held *Lock) string {
+	switch {
+	case held != nil && held.Holder == e.Auth.Id:
+		return LockedByYou
+	case held != nil, e.HasSuperuserAuth(), !lockable.CanEdit(e.App, e.Auth.Id, record):
+		return ReadOnly
+	}
+	return Editable
 }
 
 func (s *Service) logout(e *core.RequestEvent) error {

@@ -82,6 +82,7 @@ async function showEstablishmentLock(est, isAdmin) {
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     try {
+      if (!(await estLock.check())) return; // forced or expired: the box says so
       const body = Object.fromEntries(["name", "address", "postalCode", "city"].map((f) => [f, form.elements[f].value]));
       Object.assign(est, await api("PATCH", `/api/collections/establishments/records/${est.id}`, body));
       flash(t("company.saved"));

@@ -40,6 +40,7 @@ function customerRow(r, isAdmin, members) {
     onEdit: (editing) => { select.disabled = !editing; save.hidden = !editing; },
   }).then((lock) => {
     save.onclick = async () => {
+      if (!(await lock.check())) return;
       if (await saveReferents(r.id, select)) await lock.release();
     };
   }).catch((err) => flash(errorText(err), true));

@@ -6,24 +6,49 @@
 
 const LOCK_ICONS = { editable: "✎", read_only: "👁", locked_by_you: "🔒" };
 
-async function lockState(collection, id) {
-  const states = await api("GET", `/api/vigie/locks?collection=${encodeURIComponent(collection)}&ids=${encodeURIComponent(id)}`);
-  return states[id] || "read_only";
+// lockDetail is what the caller sees of a record's lock (U7): its state,
+// who holds it until when, and whether an admin forced the caller's own.
+function lockDetail(collection, id) {
+  return api("GET", `/api/vigie/locks/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`);
 }
 
+// LOCK_WATCH is how often a page that edits checks its lock is still its
+// own: an admin may force it, and the holder must know before saving.
+const LOCK_WATCH = 30000;
+
 // mountLock wires a lock box. opts: {collection, id, box, canForce, onEdit(editing)}.
+// The returned check() says whether the caller still holds the lock, and
+// tells her when she does not; call it before saving.
 async function mountLock(opts) {
   const box = opts.box;
   const q = (c) => box.querySelector(c);
+  let editing = false;
+  let watch = null;
   async function render() {
-    const state = await lockState(opts.collection, opts.id);
+    const d = await lockDetail(opts.collection, opts.id);
+    const state = d.state;
     box.dataset.state = state;
     q(".lock-icon").textContent = LOCK_ICONS[state];
-    q(".lock-label").textContent = t("lock." + state);
+    let label = t("lock." + state);
+    if (d.holder && state === "locked_by_you") label = t("lock.yoursUntil").replace("{until}", formatTime(d.expiresAt));
+    else if (d.holder) label = t("lock.heldBy").replace("{name}", d.holderName).replace("{until}", formatTime(d.expiresAt));
+    q(".lock-label").textContent = label;
     q(".lock-edit").hidden = state !== "editable";
     q(".lock-release").hidden = state !== "locked_by_you";
-    q(".lock-force").hidden = !(state === "read_only" && opts.canForce);
-    opts.onEdit(state === "locked_by_you");
+    q(".lock-force").hidden = !(d.holder && state === "read_only" && opts.canForce);
+    const was = editing;
+    editing = state === "locked_by_you";
+    if (was && !editing) {
+      const lost = d.forced
+        ? t("lock.forcedBy").replace("{name}", d.forced.byName || t("lock.anAdmin")).replace("{at}", formatTime(d.forced.at))
+        : t("lock.lost");
+      flash(lost, true);
+      box.dataset.lost = d.forced ? "forced" : "expired";
+    }
+    clearInterval(watch);
+    if (editing) watch = setInterval(() => render().catch(() => {}), LOCK_WATCH);
+    opts.onEdit(editing);
+    return editing;
   }
   async function act(fn) {
     try {
@@ -35,10 +60,14 @@ async function mountLock(opts) {
   }
   const path = `/api/vigie/locks/${opts.collection}/${opts.id}`;
   q(".lock-edit").onclick = () => act(() => api("POST", "/api/vigie/locks", { collection: opts.collection, recordId: opts.id }));
-  q(".lock-release").onclick = () => act(() => api("DELETE", path));
+  q(".lock-release").onclick = () => { editing = false; return act(() => api("DELETE", path)); };
   q(".lock-force").onclick = () => act(() => api("DELETE", path));
   await render();
-  return { render, release: () => act(() => api("DELETE", path)) };
+  return {
+    render,
+    check: () => render(),
+    release: () => { editing = false; return act(() => api("DELETE", path)); },
+  };
 }
 
 // lockBox builds the element mountLock expects, for records listed in tables.
