@@ -3,6 +3,7 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -34,6 +35,10 @@ func Register(app core.App, root *cobra.Command, cfg *config.Config) {
 			for _, a := range accounts {
 				fmt.Fprintf(c.OutOrStdout(), "  %-40s %-20s %s\n", a.Email, a.Profile, a.Establishment)
 			}
+			fmt.Fprintf(c.OutOrStdout(), "\n%s has two-factor authentication on: secret %s (any authenticator app,\n"+
+				"or oathtool --totp -b %s), recovery codes %s.\n", demo.TOTPEmail, demo.TOTPSecret, demo.TOTPSecret,
+				strings.Join(demo.TOTPRecoveryCodes, ", "))
+			fmt.Fprintf(c.OutOrStdout(), "The directory holds %d made-up establishments to add as suppliers (search \"plomberie\", \"garnier\"…).\n", demo.DirectorySize)
 			// This process cannot know where serve listens: it says where
 			// to look, with the public URL the links are built with.
 			fmt.Fprintf(c.OutOrStdout(), "\nSign in at the address `serve` prints (links use %s; VIGIE_PUBLIC_URL changes it).\n", cfg.Link("/"))

@@ -53,14 +53,15 @@ var members = []member{
 	{"nina.roux@durand.demo", "Nina", "Roux", "customer", profiles.ProcessingArchive, false, ""},
 	{"paul.fournier@durand.demo", "Paul", "Fournier", "customer", profiles.Feedback, true, ""},
 	{"sam.girard@durand.demo", "Sam", "Girard", "customer", profiles.Delivery, false, ""},
+	{TOTPEmail, "Emma", "Blanc", "customer", profiles.Processing, false, ""},
 	{"marc.martin@martin.demo", "Marc", "Martin", "supplier", profiles.Admin, false, ""},
 	{"julie.bernard@martin.demo", "Julie", "Bernard", "supplier", profiles.Collector, false, "customer"},
 	{"ines.lambert@martin.demo", "Inès", "Lambert", "supplier-lille", profiles.Admin, false, ""},
 	{"yves.leroy@leroy.demo", "Yves", "Leroy", "other", profiles.Admin, false, ""},
 }
 
-// Load creates what is missing of the demo data set and returns its accounts.
-// Running it again changes nothing.
+// Load creates what is missing of the demo data set, adds the demo
+// directory, and returns its accounts. Running it again changes nothing.
 func Load(app core.App, cfg *config.Config) ([]Account, error) {
 	var accounts []Account
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -81,9 +82,15 @@ func Load(app core.App, cfg *config.Config) ([]Account, error) {
 		if err := ensureRelationships(tx, cfg, ests); err != nil {
 			return err
 		}
+		if err := ensureTOTP(tx, cfg); err != nil {
+			return err
+		}
 		return ensureDocuments(tx, ests)
 	})
-	return accounts, err
+	if err != nil {
+		return nil, err
+	}
+	return accounts, loadDirectory(app)
 }
 
 func ensureEstablishment(tx core.App, e establishment) (*core.Record, error) {
