@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -112,4 +113,34 @@ func boolJS(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// U6: axe-core finds no serious or critical violation on any page, signed
+// in (as the admin, who sees every control) or not, in French, at 1366 px
+// and at 390 px.
+func TestPagesPassAxeU6(t *testing.T) {
+	w := testkit.NewWorld(t)
+	base := browsertest.Serve(t, w.App)
+	ctx := browsertest.Browser(t)
+	check := func(page string) {
+		t.Helper()
+		for _, v := range browsertest.Axe(t, ctx) {
+			t.Errorf("%s: %s", page, v)
+		}
+	}
+	for _, width := range []int{1366, 390} {
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(base+"/"),
+			chromedp.WaitVisible(chromedp.CSS("form")))
+		check(fmt.Sprintf("/ at %d px", width))
+	}
+	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#whoami")
+	supplier := "/supplier.html?customer=" + w.Home.Id + "&supplier=" + w.Customer.Id
+	for _, width := range []int{1366, 390} {
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900))
+		for _, page := range append(append([]string{}, signedInPages...), supplier) {
+			browsertest.Do(t, ctx, chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS("#whoami")),
+				chromedp.Sleep(700*time.Millisecond)) // the lists fill after the page loads
+			check(fmt.Sprintf("%s at %d px", page, width))
+		}
+	}
 }

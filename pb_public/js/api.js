@@ -296,6 +296,9 @@ function startHeader() {
   if (!requireSignIn()) return false;
   document.getElementById("whoami").textContent = auth.user.email;
   document.getElementById("signout").addEventListener("click", signOut);
+  // On a phone a wide table scrolls inside its card (U6): a keyboard user
+  // reaches the scroll by focusing the table.
+  document.querySelectorAll("main table").forEach((table) => { if (!table.hasAttribute("tabindex")) table.tabIndex = 0; });
   return true;
 }
 

@@ -19,13 +19,11 @@ async function show() {
     el("td", {}, `${i.user.firstName} ${i.user.lastName}`.trim()), el("td", {}, i.user.email), el("td", {}, i.profile),
     el("td", {}, i.kind), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, formatTime(i.lastLogin)))));
   document.querySelector("#audit tbody").replaceChildren(...audit.items.map((a) => el("tr", { dataset: { action: a.action } },
-    el("td", {}, a.created.slice(0, 19)), el("td", {}, a.action), el("td", {}, a.actorEmail || a.actor))));
+    el("td", {}, formatTime(a.created)), el("td", {}, a.action), el("td", {}, a.actorEmail || a.actor))));
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
-  if (!requireSignIn()) return;
-  document.getElementById("whoami").textContent = auth.user.email;
-  document.getElementById("signout").addEventListener("click", signOut);
+  if (!startHeader()) return;
   document.getElementById("establishment").addEventListener("change", () => show().catch((err) => flash(errorText(err), true)));
   document.getElementById("support").addEventListener("submit", async (ev) => {
     ev.preventDefault();

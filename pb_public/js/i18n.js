@@ -1,5 +1,6 @@
 // Vigie pages: French and English texts. Elements carry data-i18n="key"
-// (text) or data-i18n-placeholder="key"; t(key) serves the scripts.
+// (text), data-i18n-placeholder="key" or data-i18n-label="key" (the
+// accessible name of a control with no visible label); t(key) serves the scripts.
 "use strict";
 
 const messages = {
@@ -662,6 +663,7 @@ function applyI18n(root = document) {
   document.documentElement.lang = currentLang();
   root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+  root.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
 }
 
 function setLang(lang) {
