@@ -45,6 +45,9 @@ func TestShareRecipientPageL2(t *testing.T) {
 	if body := browsertest.Text(t, ctx, "main"); strings.Contains(body, "Home SA") || strings.Contains(body, "Kbis") {
 		t.Fatalf("the page shows the document before the check: %q", body)
 	}
+	for _, v := range browsertest.Axe(t, ctx) { // U6, before the check
+		t.Errorf("share page: %s", v)
+	}
 	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#check [name=email]"), "someone@cabinet.test"),
 		chromedp.Click(chromedp.CSS("#check button[type=submit]")),
@@ -62,6 +65,9 @@ func TestShareRecipientPageL2(t *testing.T) {
 	)
 	if got := browsertest.Text(t, ctx, "#doc-supplier"); !strings.Contains(got, "Home SA") {
 		t.Fatalf("supplier shown = %q", got)
+	}
+	for _, v := range browsertest.Axe(t, ctx) { // U6, the document shown
+		t.Errorf("share page, document: %s", v)
 	}
 	// The download link serves the PDF.
 	browsertest.WaitFor(t, ctx, `window.__pdf === true || (window.__fetching = window.__fetching || `+
