@@ -122,8 +122,11 @@ func pageCalls(fx fixtures) []cell {
 			get("gdpr: audit log", records("audit_log", "filter", "establishment = "+est, "sort", "-created", "perPage", "50"))
 		}
 		// suppliers.js
-		get("suppliers: suppliers", records("relationships", "filter", "customer = "+est+` && status = "active"`,
-			"expand", "supplier,referents", "sort", "-created"))
+		suppliers := "/api/vigie/establishments/" + url.PathEscape(p.est) + "/suppliers?page=1&perPage=50"
+		get("suppliers: suppliers", suppliers)
+		// The search and the sort (U1), as typed in the box.
+		get("suppliers: search", suppliers+"&q=etablissement+001")
+		get("suppliers: by name", suppliers+"&sort=name")
 		if fx.directory != "" {
 			get("suppliers: directory search", "/api/vigie/directory?q="+formEscape(fx.directory))
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"vigie/internal/schema"
+	"vigie/internal/textfold"
 )
 
 // ComplianceFilter narrows a page of the compliance answer (U1): suppliers
@@ -86,7 +87,7 @@ func (s *Service) filteredPage(ctx context.Context, app core.App, customer, user
 		return nil, err
 	}
 	out := &Compliance{Page: page, PerPage: perPage, Summary: emptySummary()}
-	needle, digits := fold(f.Query), onlyDigits(f.Query)
+	needle, digits := textfold.Fold(f.Query), textfold.Digits(f.Query)
 	// Indexes into parties, with each one's worst status: a customer with
 	// 20,000 suppliers is 20,000 small entries per request, not copies.
 	type match struct{ at, worst int32 }
@@ -150,7 +151,7 @@ func (s *Service) partiesOf(app core.App, customer, userID, only string, changes
 	}
 	kept = partiesEntry{changes: changes, list: list, folded: make([]string, len(list))}
 	for i, p := range list {
-		kept.folded[i] = fold(p.Name)
+		kept.folded[i] = textfold.Fold(p.Name)
 	}
 	s.summaries.mu.Lock()
 	c := &s.summaries
@@ -161,22 +162,4 @@ func (s *Service) partiesOf(app core.App, customer, userID, only string, changes
 	c.cells += len(list) // a supplier weighs about a cell
 	s.summaries.mu.Unlock()
 	return kept, nil
-}
-
-// accents folds the letters of French names to their plain form, so that
-// "societe" finds "Société".
-var accents = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "á", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
-	"î", "i", "ï", "i", "í", "i", "ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u", "ÿ", "y", "ñ", "n",
-	"œ", "oe", "æ", "ae")
-
-func fold(s string) string { return accents.Replace(strings.ToLower(s)) }
-
-func onlyDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -16,6 +16,7 @@ func Register(app core.App, cfg *config.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindDirectoryRoute(se)
 		bindSupplierRoutes(se, cfg)
+		bindSupplierListRoute(se)
 		return se.Next()
 	})
 }
