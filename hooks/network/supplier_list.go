@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
@@ -16,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"vigie/hooks/records"
 	"vigie/hooks/tenancy"
 	"vigie/internal/audience"
 	"vigie/internal/profiles"
@@ -27,9 +27,10 @@ import (
 // supplier.name joins every relationship to its establishment in each
 // request (5 s on the large-customer set), so the list's search, sort and
 // count are answered here, from the rows the relationships rule shows the
-// caller, and the page's records are then read and expanded as
-// PocketBase's list would (apis.EnrichRecords: the expanded collections'
-// own rules, emails hidden as PocketBase hides them).
+// caller (kept until a write to the tables they come from), and the page's
+// records are then read and expanded as the list endpoint does
+// (records.EnrichList: the expanded collections' own rules, emails hidden
+// as PocketBase hides them).
 
 // The orders the list may ask.
 const (
@@ -41,11 +42,6 @@ const (
 	maxSuppliersPerPage    = 200
 	defaultSuppliersOnPage = 50
 )
-
-// supplierListAge bounds how long a cached list may keep a supplier's old
-// name or city; who is listed never waits: the change counter (migration
-// 1764008300) moves with every write to relationships and grants.
-const supplierListAge = 30 * time.Second
 
 // maxCachedLists bounds the cache; past it, it starts afresh.
 const maxCachedLists = 256
@@ -59,10 +55,10 @@ type supplierRow struct {
 }
 
 type supplierList struct {
-	changes  int64
-	loadedAt time.Time
-	rows     []supplierRow // by folded name, then relationship id
-	folded   []string
+	changes int64         // the list counter when it was read
+	rows    []supplierRow // by folded name, then relationship id
+	folded  []string
+	orders  map[string][]int32 // indexes into rows, for each sort
 }
 
 // listKey names a cached list; the app is part of it because each test
@@ -138,12 +134,16 @@ func bindSupplierListRoute(se *core.ServeEvent) {
 			return e.InternalServerError("", err)
 		}
 		ids, total := list.page(query)
-		records, err := e.App.FindRecordsByIds(schema.Relationships, ids)
+		relationships, err := e.App.FindCachedCollectionByNameOrId(schema.Relationships)
 		if err != nil {
 			return e.InternalServerError("", err)
 		}
-		byID := make(map[string]*core.Record, len(records))
-		for _, r := range records {
+		found, err := e.App.FindRecordsByIds(relationships, ids)
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		byID := make(map[string]*core.Record, len(found))
+		for _, r := range found {
 			byID[r.Id] = r
 		}
 		items := make([]*core.Record, 0, len(ids))
@@ -152,7 +152,7 @@ func bindSupplierListRoute(se *core.ServeEvent) {
 				items = append(items, r)
 			}
 		}
-		if err := apis.EnrichRecords(e, items, "supplier", "referents"); err != nil {
+		if err := records.EnrichList(e, relationships, items, "supplier", "referents"); err != nil {
 			return e.InternalServerError("", err)
 		}
 		return e.JSON(http.StatusOK, map[string]any{
@@ -162,33 +162,23 @@ func bindSupplierListRoute(se *core.ServeEvent) {
 	})
 }
 
-// page is the relationship ids of one page of l for q, and how many match.
+// page is the relationship ids of one page of l for q, and how many match:
+// one pass over the rows in the order asked, computed when l was read.
 func (l *supplierList) page(q supplierQuery) ([]string, int) {
 	needle, digits := textfold.Fold(q.Query), textfold.Digits(q.Query)
-	matches := make([]int32, 0, len(l.rows))
-	for i, r := range l.rows {
-		if q.Query == "" || strings.Contains(l.folded[i], needle) || (len(digits) >= 3 && strings.Contains(r.SIRET, digits)) {
-			matches = append(matches, int32(i))
-		}
-	}
-	switch q.Sort {
-	case supplierSortNameDesc:
-		slices.Reverse(matches)
-	case supplierSortNewest, supplierSortOldest:
-		slices.SortStableFunc(matches, func(a, b int32) int {
-			c := strings.Compare(l.rows[a].Created, l.rows[b].Created)
-			if q.Sort == supplierSortNewest {
-				c = -c
-			}
-			return c
-		})
-	}
-	from := min((q.Page-1)*q.PerPage, len(matches))
+	from := (q.Page - 1) * q.PerPage
 	ids := make([]string, 0, q.PerPage)
-	for _, at := range matches[from:min(from+q.PerPage, len(matches))] {
-		ids = append(ids, l.rows[at].Relationship)
+	matched := 0
+	for _, at := range l.orders[q.Sort] {
+		if q.Query != "" && !strings.Contains(l.folded[at], needle) && (len(digits) < 3 || !strings.Contains(l.rows[at].SIRET, digits)) {
+			continue
+		}
+		if matched >= from && len(ids) < q.PerPage {
+			ids = append(ids, l.rows[at].Relationship)
+		}
+		matched++
 	}
-	return ids, len(matches)
+	return ids, matched
 }
 
 // visibleSupplierList is customer's active relationships that viewer sees,
@@ -196,7 +186,7 @@ func (l *supplierList) page(q supplierQuery) ([]string, int) {
 // access row, audience.SeesRelationshipSQL) asked once for all of them.
 // An empty viewer is the operator, who sees them all.
 func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, error) {
-	changes, err := changeCount(app)
+	changes, err := listCount(app)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +194,7 @@ func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, 
 	supplierLists.Lock()
 	kept := supplierLists.m[key]
 	supplierLists.Unlock()
-	if kept != nil && kept.changes == changes && time.Since(kept.loadedAt) < supplierListAge {
+	if kept != nil && kept.changes == changes {
 		return kept, nil
 	}
 	q := app.DB().Select("r.id AS rel", "e.name AS name", "e.siret AS siret", "e.city AS city", "r.created AS created").
@@ -214,7 +204,7 @@ func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, 
 	if viewer != "" {
 		q = q.InnerJoin(schema.DocumentAccess+" g", dbx.NewExp(audience.SeesRelationshipSQL("g", "r.id"), dbx.Params{"u": viewer}))
 	}
-	list := &supplierList{changes: changes, loadedAt: time.Now()}
+	list := &supplierList{changes: changes}
 	if err := q.All(&list.rows); err != nil {
 		return nil, err
 	}
@@ -222,7 +212,7 @@ func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, 
 	for i, r := range list.rows {
 		list.folded[i] = textfold.Fold(r.Name)
 	}
-	list.sortByName()
+	list.sortRows()
 	supplierLists.Lock()
 	if len(supplierLists.m) >= maxCachedLists {
 		clear(supplierLists.m)
@@ -232,14 +222,15 @@ func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, 
 	return list, nil
 }
 
-// sortByName orders l as people read names: "ecrous" before "Société",
-// whatever their capitals and accents; ties by relationship id.
-func (l *supplierList) sortByName() {
-	order := make([]int, len(l.rows))
+// sortRows orders l's rows as people read names ("ecrous" before
+// "Société", whatever their capitals and accents; ties by relationship id)
+// and keeps each order the list may ask.
+func (l *supplierList) sortRows() {
+	order := make([]int32, len(l.rows))
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int) int {
+	slices.SortFunc(order, func(a, b int32) int {
 		if c := strings.Compare(l.folded[a], l.folded[b]); c != 0 {
 			return c
 		}
@@ -250,10 +241,26 @@ func (l *supplierList) sortByName() {
 		rows[i], folded[i] = l.rows[at], l.folded[at]
 	}
 	l.rows, l.folded = rows, folded
+	byName := make([]int32, len(rows))
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	oldest := slices.Clone(byName)
+	slices.SortStableFunc(oldest, func(a, b int32) int { return strings.Compare(rows[a].Created, rows[b].Created) })
+	l.orders = map[string][]int32{supplierSortName: byName, supplierSortNameDesc: reversed(byName),
+		supplierSortOldest: oldest, supplierSortNewest: reversed(oldest)}
 }
 
-func changeCount(app core.App) (int64, error) {
+func reversed(s []int32) []int32 {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
+}
+
+// listCount is the counter that every write to the list's tables moves
+// (migration 1764009600): a cached list is current while it stays.
+func listCount(app core.App) (int64, error) {
 	var n int64
-	err := app.DB().NewQuery("SELECT n FROM vigie_changes WHERE id = 1").Row(&n)
+	err := app.DB().NewQuery("SELECT n FROM vigie_changes WHERE id = 2").Row(&n)
 	return n, err
 }

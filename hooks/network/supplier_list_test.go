@@ -33,6 +33,10 @@ type supplierListPage struct {
 	Items      []listedRelationship `json:"items"`
 }
 
+type rawPage struct {
+	Items []json.RawMessage `json:"items"`
+}
+
 // supplierListWorld: Home follows the net world's supplier and five more
 // (one of them assigned to an adviser, one relationship ended).
 func supplierListWorld(t *testing.T) (*netWorld, http.Handler, map[string]string) {
@@ -89,7 +93,7 @@ func getJSON(t *testing.T, h http.Handler, headers map[string]string, path strin
 func TestSupplierListMatchesTheRuleU1(t *testing.T) {
 	w, h, _ := supplierListWorld(t)
 	base := "/api/vigie/establishments/" + w.Home.Id + "/suppliers"
-	ruleList := "/api/collections/relationships/records?perPage=500&filter=" +
+	ruleList := "/api/collections/relationships/records?perPage=500&expand=supplier,referents&filter=" +
 		url.QueryEscape(fmt.Sprintf(`customer = %q && status = "active"`, w.Home.Id))
 	for _, actor := range testkit.Actors {
 		headers := w.Headers(t, actor)
@@ -102,6 +106,21 @@ func TestSupplierListMatchesTheRuleU1(t *testing.T) {
 			want = append(want, r.ID)
 		}
 		slices.Sort(want)
+		// Each record as PocketBase's list gives it, expand included.
+		var rawRule, rawRoute rawPage
+		getJSON(t, h, headers, ruleList, &rawRule)
+		getJSON(t, h, headers, base+"?perPage=200", &rawRoute)
+		asListed := map[string]string{}
+		for i, r := range byRule.Items {
+			asListed[r.ID] = string(rawRule.Items[i])
+		}
+		for _, raw := range rawRoute.Items {
+			var r listedRelationship
+			json.Unmarshal(raw, &r)
+			if asListed[r.ID] != string(raw) {
+				t.Errorf("%s: the route gives\n%s\nPocketBase's list\n%s", actor, raw, asListed[r.ID])
+			}
+		}
 		code := getJSON(t, h, headers, base, nil)
 		isMember := slices.Contains(testkit.Members, actor) || actor == testkit.Operator
 		switch {
@@ -207,6 +226,16 @@ func TestSupplierListSearchAndSortU1(t *testing.T) {
 	}
 	if got := list(url.Values{"q": {"zinc"}}); len(got) != 0 {
 		t.Errorf("ended since the last read, still listed: %v", got)
+	}
+	// A supplier renamed is found by its new name at once.
+	abeille, err := w.App.FindFirstRecordByData(schema.Establishments, "name", "Abeille SAS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	abeille.Set("name", "Bourdon SAS")
+	testkit.Save(t, w.App, abeille)
+	if got := list(url.Values{"q": {"bourdon"}}); !slices.Equal(got, []string{"Bourdon SAS"}) {
+		t.Errorf("renamed since the last read: %v", got)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -103,4 +104,20 @@ func probedTarget(app core.App, collection *core.Collection, path string) (*core
 	}
 	_, ok = parseAccessRule(target, *target.ViewRule)
 	return target, ok
+}
+
+// EnrichList expands and enriches records of collection as the list
+// endpoint does, for a custom route that answers a list: the probe first,
+// then PocketBase's enrichment. expands applies when the request asks no
+// expand of its own.
+func EnrichList(e *core.RequestEvent, collection *core.Collection, records []*core.Record, expands ...string) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if info.Query[expandParam] == "" {
+		info.Query[expandParam] = strings.Join(expands, ",")
+	}
+	expandByProbe(e.Request.Context(), e, info, collection, records)
+	return apis.EnrichRecords(e, records)
 }
