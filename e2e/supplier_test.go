@@ -68,6 +68,11 @@ func TestSupplierPageU2(t *testing.T) {
 	)
 	// No contract yet: subject, no contract recorded (V1). One is recorded.
 	browsertest.WaitFor(t, ctx, `!document.getElementById("no-contracts").hidden`)
+	// V1: no contract recorded is no proof of being below the threshold.
+	browsertest.WaitFor(t, ctx, `document.querySelector("#duty [data-duty]")`)
+	if duty, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#duty [data-duty]").dataset.duty`)); duty == "not_subject" {
+		t.Error(`a supplier without contracts shows "not subject"`)
+	}
 	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#add-contract [name=reference]`), "C-2026-01"),
 		chromedp.SendKeys(chromedp.CSS(`#add-contract [name=amountExclTax]`), "12000"),

@@ -21,12 +21,18 @@ const (
 // SupplierDuty is where one supplier stands for the customer under the
 // vigilance duty (V1, V4): the status, the last and next due dates, and the
 // required types with no document valid on the date that decides it.
+//
+// A relationship with no contract recorded is subject (nothing shows it is
+// below the threshold): it is judged on the day itself, due_soon when a
+// required document lapses within the expiring window, and says
+// NoContract, so that no supplier becomes "not subject" by omission.
 type SupplierDuty struct {
-	Supplier string   `json:"supplier"`
-	Status   string   `json:"status"`
-	LastDue  string   `json:"lastDue"`
-	NextDue  string   `json:"nextDue"`
-	Missing  []string `json:"missing"`
+	Supplier   string   `json:"supplier"`
+	Status     string   `json:"status"`
+	LastDue    string   `json:"lastDue"`
+	NextDue    string   `json:"nextDue"`
+	Missing    []string `json:"missing"`
+	NoContract bool     `json:"noContract"`
 }
 
 // lawRequired are the built-in types the duty requires of a French
@@ -92,6 +98,9 @@ func (s *Service) duties(app core.App, customer string, suppliers []any, collect
 	for i, id := range suppliers {
 		sup := id.(string)
 		d := contracts.Assess(bySupplier[sup], string(today), s.Cfg.DutyThresholdEUR)
+		if len(bySupplier[sup]) == 0 {
+			d = contracts.Duty{Subject: true}
+		}
 		assessed[i] = d
 		if !d.Subject {
 			continue
@@ -136,6 +145,14 @@ func (s *Service) duties(app core.App, customer string, suppliers []any, collect
 			return codes
 		}
 		out[i].Status = DutyCompliant
+		if out[i].NoContract = len(bySupplier[sup]) == 0; out[i].NoContract {
+			if missing := lacking(string(today)); len(missing) > 0 {
+				out[i].Status, out[i].Missing = DutyOverdue, missing
+			} else if missing := lacking(calendar.AddDays(string(today), s.Cfg.ExpiringDays)); len(missing) > 0 {
+				out[i].Status, out[i].Missing = DutyDueSoon, missing
+			}
+			continue
+		}
 		if missing := lacking(d.LastDue); len(missing) > 0 {
 			out[i].Status, out[i].Missing = DutyOverdue, missing
 		} else if d.NextDue != "" && calendar.DaysBetween(string(today), d.NextDue) <= s.Cfg.ExpiringDays {

@@ -22,7 +22,8 @@ import (
 // document of every required type (the legal types it collects, and the
 // URSSAF attestation, the Kbis and, for public procurement, the tax
 // certificate the law names); due_soon when the next due date is near and
-// something will not be valid then.
+// something will not be valid then. Without any contract recorded, the
+// supplier stays subject and is judged on the day.
 func TestDutyStatusPerSupplierV4(t *testing.T) {
 	w := newDocWorld(t)
 	today := calendar.Today(time.Now(), testkit.Config().TimeZone)
@@ -81,7 +82,10 @@ func TestDutyStatusPerSupplierV4(t *testing.T) {
 		}
 	}
 
-	check("no contract", documents.DutyNotSubject, "", "")
+	check("no contract recorded: subject, judged on the day", documents.DutyCompliant, "", "")
+	if !duty("no contract recorded").NoContract {
+		t.Error("a relationship without contracts does not say so")
+	}
 	contract(4000, months(-3), "", false)
 	check("below the threshold", documents.DutyNotSubject, months(-3), months(3))
 	contract(48000, today, "", false)
@@ -103,4 +107,21 @@ func TestDutyStatusPerSupplierV4(t *testing.T) {
 	check("the contract ends before the next check", documents.DutyCompliant, signed, "")
 	contract(48000, months(-24), months(-1), false)
 	check("every contract ended", documents.DutyNotSubject, "", "")
+	if duty("every contract ended").NoContract {
+		t.Error("ended contracts are contracts")
+	}
+
+	// No contract recorded: what lapses soon is due soon, what has lapsed
+	// is overdue; never "not subject".
+	for _, c := range contracts {
+		if err := w.App.Delete(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	contracts = nil
+	redate("urssaf", today)
+	redate("kbis", calendar.AddDays(today, -85)) // a 90-day extract, 5 days left
+	check("no contract, the Kbis lapses in 5 days", documents.DutyDueSoon, "", "", "kbis")
+	redate("kbis", months(-7))
+	check("no contract, the Kbis has lapsed", documents.DutyOverdue, "", "", "kbis")
 }
