@@ -129,9 +129,16 @@ func TestPagesPassAxeU6(t *testing.T) {
 		}
 	}
 	for _, width := range []int{1366, 390} {
-		browsertest.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(chromedp.CSS("form")))
-		check(fmt.Sprintf("/ at %d px", width))
+		for _, page := range []string{"/", "/invite.html?token=x"} {
+			browsertest.Do(t, ctx, chromedp.EmulateViewport(int64(width), 900), chromedp.Navigate(base+page),
+				chromedp.WaitVisible(chromedp.CSS("form")))
+			check(fmt.Sprintf("%s at %d px", page, width))
+		}
+		// A refused password (the token is not one) shows its message.
+		browsertest.Do(t, ctx, chromedp.SendKeys(chromedp.CSS("#invite [name=password]"), "a-long-password-2026"),
+			chromedp.SendKeys(chromedp.CSS("#invite [name=passwordConfirm]"), "a-long-password-2026"),
+			chromedp.Click(chromedp.CSS("#invite button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#invite-message")))
+		check(fmt.Sprintf("/invite.html refused at %d px", width))
 	}
 	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#whoami")
 	supplier := "/supplier.html?customer=" + w.Home.Id + "&supplier=" + w.Customer.Id

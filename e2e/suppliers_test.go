@@ -80,6 +80,7 @@ func TestBulkImportReportN3(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#import")),
 		chromedp.Click(chromedp.CSS(`[data-lang=en]`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#import [name=file]`), []string{csv}),
+		chromedp.Evaluate[chromedp.Void](`{ const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.madeBlob = b; return make(b); }; }`),
 		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#import-report tr[data-line="4"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr[data-siret="`+b+`"]`)),
@@ -98,14 +99,28 @@ func TestBulkImportReportN3(t *testing.T) {
 	if first, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-report tbody tr").dataset.line`)); first != "4" {
 		t.Errorf("the report starts with line %q, want the invalid line 4", first)
 	}
-	// The page's CSP keeps fetch off blob: URLs: the test reads what the link holds.
+	// The page's CSP keeps fetch off blob: URLs: the test kept the blob
+	// the link was made of (createObjectURL, wrapped before the import).
 	link, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("import-download").href`))
-	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`reportCSV(lastReport)`))
+	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.madeBlob.arrayBuffer().then((b) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(b))`, chromedp.EvalAwaitPromise))
 	if err != nil || !strings.HasPrefix(link, "blob:") {
 		t.Fatalf("download link %q, report: %v", link, err)
 	}
 	lines := strings.Split(report, "\r\n")
 	if !strings.HasPrefix(report, "\ufeff") || len(lines) != 5 || !strings.HasPrefix(lines[1], "4;12345;") {
 		t.Errorf("downloaded report = %q", report)
+	}
+	// U1: the list searches as people type (no accent, no capital) and
+	// says how many suppliers match.
+	if got := browsertest.Text(t, ctx, "#suppliers-count"); got != "2 suppliers" {
+		t.Errorf("count = %q, want 2 suppliers", got)
+	}
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#suppliers-filter [name=q]`), "securite"),
+		chromedp.WaitNotPresent(chromedp.CSS(`#suppliers tbody tr[data-siret="`+a+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr[data-siret="`+b+`"]`)),
+	)
+	if got := browsertest.Text(t, ctx, "#suppliers-count"); got != "1 supplier" {
+		t.Errorf("count = %q, want 1 supplier", got)
 	}
 }

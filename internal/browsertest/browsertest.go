@@ -5,14 +5,17 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -78,7 +81,38 @@ func Browser(t testing.TB) context.Context {
 	}
 	ctx, cancelTimeout := context.WithTimeout(browserCtx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
+	failOnPageErrors(t, ctx)
 	return ctx
+}
+
+// failOnPageErrors fails the test for every exception a page script lets
+// escape (a name a module forgot to import, a rejected promise nobody
+// handles): the page may still look right while a control is dead.
+func failOnPageErrors(t testing.TB, ctx context.Context) {
+	t.Helper()
+	var mu sync.Mutex
+	var thrown []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
+			text := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil && e.ExceptionDetails.Exception.Description != "" {
+				text += " " + e.ExceptionDetails.Exception.Description
+			}
+			mu.Lock()
+			thrown = append(thrown, fmt.Sprintf("%s (%s:%d)", text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber+1))
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatalf("browsertest: unable to listen to the page: %v", err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range thrown {
+			t.Errorf("browsertest: a page script threw: %s", e)
+		}
+	})
 }
 
 // SignIn signs in through the sign-in page and waits for the next page.

@@ -2,9 +2,9 @@
 // sessionStorage (OWASP ASVS 3.2.3): it dies with the tab instead of staying
 // on disk after the browser closes. Every call sends it and turns an error
 // answer into an exception that carries PocketBase's {status, message, data}.
-"use strict";
+import { currentLang, has, t } from "./i18n.js";
 
-const auth = {
+export const auth = {
   get token() { return sessionStorage.getItem("vigie.token") || ""; },
   get user() { try { return JSON.parse(sessionStorage.getItem("vigie.user")); } catch { return null; } },
   save(token, user) {
@@ -17,7 +17,7 @@ const auth = {
   },
 };
 
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || "HTTP " + status);
     this.status = status;
@@ -25,7 +25,7 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   if (auth.token) headers.Authorization = auth.token;
   const init = { method, headers };
@@ -44,10 +44,10 @@ async function api(method, path, body) {
 
 // PAGE_SIZE rows a list shows at a time (U1); lists that feed a select of a
 // few rows (my memberships, document types, members) ask ALL_ROWS.
-const PAGE_SIZE = 50;
-const ALL_ROWS = "200";
+export const PAGE_SIZE = 50;
+export const ALL_ROWS = "200";
 
-function records(collection, params) {
+export function records(collection, params) {
   const q = new URLSearchParams(Object.assign({ perPage: String(PAGE_SIZE), skipTotal: "1" }, params || {}));
   return api("GET", `/api/collections/${collection}/records?${q}`);
 }
@@ -57,8 +57,8 @@ function records(collection, params) {
 // exist. The lists skip their total (counting every row costs more than the
 // page), so the next button stays while a page comes back full. Calling
 // pager again on the same table (another establishment) starts at page 1.
-const pagers = new Map();
-function pager(table, load) {
+export const pagers = new Map();
+export function pager(table, load) {
   let p = pagers.get(table);
   if (!p) {
     p = { page: 1 };
@@ -73,7 +73,7 @@ function pager(table, load) {
   return go(p, 1);
 }
 
-async function go(p, page) {
+export async function go(p, page) {
   if (page < 1) return;
   p.prev.disabled = p.next.disabled = true;
   let more;
@@ -93,7 +93,7 @@ async function go(p, page) {
 // searchableSelect fills select with fetch(query)'s options, again as the
 // person types in a search box put before it: a customer with 20,000
 // suppliers cannot pick one from a list of them all.
-function searchableSelect(select, fetch) {
+export function searchableSelect(select, fetch) {
   let box = select.previousElementSibling;
   if (!box || !box.classList.contains("select-search")) {
     box = el("input", { type: "search", class: "select-search", autocomplete: "off", "aria-label": t("pager.search") });
@@ -115,7 +115,7 @@ function searchableSelect(select, fetch) {
 // q, for a picker; the server checks the relationship of what is picked.
 // Not a filter over a relationship's establishment: PocketBase joins a
 // relation through json_each, which reads every establishment per row.
-async function partnersMatching(self, q) {
+export async function partnersMatching(self, q) {
   const digits = q.replace(/\s/g, "");
   const term = /^\d+$/.test(digits) ? `siret ~ ${pbLike(digits)}` : `name ~ ${pbLike(q)}`;
   const res = await records("establishments", { filter: `id != ${pbString(self)} && ${term}`, sort: "name" });
@@ -123,16 +123,16 @@ async function partnersMatching(self, q) {
 }
 
 // pbLike quotes a value for a PocketBase ~ (contains) filter.
-function pbLike(v) {
+export function pbLike(v) {
   return pbString(String(v).replace(/[%_]/g, ""));
 }
 
 // pbString quotes a value for a PocketBase filter.
-function pbString(v) {
+export function pbString(v) {
   return '"' + String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
 }
 
-function requireSignIn() {
+export function requireSignIn() {
   if (!auth.token) {
     location.href = "/";
     return false;
@@ -143,21 +143,26 @@ function requireSignIn() {
 // formatDate shows a stored date (YYYY-MM-DD…, UTC) as a calendar day in
 // the page's language; formatTime shows an instant in the user's time zone
 // (U4).
-function locale() {
+export function locale() {
   return currentLang() === "en" ? "en-GB" : "fr-FR";
 }
 
-function parseStored(v) {
+export function parseStored(v) {
   const d = new Date(String(v).replace(" ", "T"));
   return isNaN(d) ? null : d;
 }
 
-function formatDate(v) {
+export function formatDate(v) {
   const d = v && parseStored(v);
   return d ? d.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }) : "";
 }
 
-function formatTime(v) {
+// formatNumber writes a count as the page's language does ("20 000").
+export function formatNumber(n) {
+  return Number(n || 0).toLocaleString(locale());
+}
+
+export function formatTime(v) {
   const d = v && parseStored(v);
   return d ? d.toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" }) : "";
 }
@@ -165,7 +170,7 @@ function formatTime(v) {
 // errorText says what went wrong in the page's language (U4): each field
 // error from its code, the rest from the status. The server's own English
 // text is shown only on English pages, and only where no code applies.
-function errorText(err) {
+export function errorText(err) {
   if (!(err instanceof ApiError)) return t("error.generic");
   const fields = [];
   collectFieldErrors(err.body.data, "", fields);
@@ -178,7 +183,7 @@ function errorText(err) {
 
 // withParams fills a message's {name} slots from an error's params, dates
 // in the page's language.
-function withParams(text, params) {
+export function withParams(text, params) {
   return text.replace(/\{(\w+)\}/g, (slot, name) => {
     const v = params && params[name];
     if (v == null) return slot;
@@ -188,7 +193,7 @@ function withParams(text, params) {
 
 // collectFieldErrors flattens PocketBase's nested field errors
 // ({contact: {email: {code, message}}}) into "label: text" lines.
-function collectFieldErrors(data, path, out) {
+export function collectFieldErrors(data, path, out) {
   for (const [name, v] of Object.entries(data || {})) {
     if (!v || typeof v !== "object") continue; // details such as a capability name, not errors
     const field = path ? `${path}.${name}` : name;
@@ -202,7 +207,7 @@ function collectFieldErrors(data, path, out) {
   }
 }
 
-function el(tag, attrs, ...children) {
+export function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   Object.entries(attrs || {}).forEach(([k, v]) => {
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
@@ -214,14 +219,14 @@ function el(tag, attrs, ...children) {
 }
 
 // flash shows a status line in the page's #flash element.
-function flash(text, isError) {
+export function flash(text, isError) {
   const f = document.getElementById("flash");
   f.textContent = text;
   f.className = isError ? "flash error" : "flash";
   f.hidden = false;
 }
 
-async function signOut() {
+export async function signOut() {
   try { await api("POST", "/api/vigie/auth/logout"); } catch { /* the session ends anyway */ }
   auth.clear();
   location.href = "/";
@@ -232,8 +237,8 @@ async function signOut() {
 // show(id, membership) for the chosen one, again on each change.
 // myMemberships is the signed-in user's memberships with their
 // establishments, loaded once per page (force reloads them).
-let membershipsLoaded = null;
-function myMemberships(force) {
+export let membershipsLoaded = null;
+export function myMemberships(force) {
   if (force || !membershipsLoaded) {
     membershipsLoaded = records("memberships", { filter: `user = ${pbString(auth.user.id)}`, expand: "establishment", perPage: ALL_ROWS })
       .then((res) => res.items);
@@ -244,8 +249,8 @@ function myMemberships(force) {
 
 // The pages each profile may use (U5; the server decides anyway): a link
 // shows when one of the user's memberships opens its page.
-const PARTNER_VIEWERS = ["admin", "full_access", "processing", "processing_archive", "feedback"];
-const NAV_RULES = {
+export const PARTNER_VIEWERS = ["admin", "full_access", "processing", "processing_archive", "feedback"];
+export const NAV_RULES = {
   "/suppliers.html": (m) => PARTNER_VIEWERS.includes(m.profile),
   "/customers.html": (m) => PARTNER_VIEWERS.includes(m.profile) || m.profile === "collector",
   "/compliance.html": (m) => ["admin", "full_access", "feedback"].includes(m.profile) &&
@@ -256,15 +261,15 @@ const NAV_RULES = {
 // The signed-in pages share one header (U5), built here before i18n.js
 // translates the page: each page holds only
 // <header class="topbar" data-layout="signed-in"></header>.
-const NAV_LINKS = [
+export const NAV_LINKS = [
   ["/company.html", "nav.company"], ["/suppliers.html", "nav.suppliers"], ["/customers.html", "nav.customers"],
   ["/documents.html", "nav.documents"], ["/compliance.html", "nav.compliance"], ["/security.html", "nav.security"],
   ["/gdpr.html", "nav.gdpr"],
 ];
 // Pages reached from another one mark that one as current.
-const NAV_PARENT = { "/supplier.html": "/suppliers.html" };
+export const NAV_PARENT = { "/supplier.html": "/suppliers.html" };
 
-function renderTopbar() {
+export function renderTopbar() {
   const header = document.querySelector('header.topbar[data-layout="signed-in"]');
   if (!header) return;
   header.replaceChildren(el("strong", {}, "Vigie"),
@@ -275,7 +280,7 @@ function renderTopbar() {
 }
 renderTopbar();
 
-async function applyNav() {
+export async function applyNav() {
   const links = document.querySelectorAll(".topbar a[href]");
   const current = NAV_PARENT[location.pathname] || location.pathname;
   links.forEach((a) => { if (a.getAttribute("href") === current) a.setAttribute("aria-current", "page"); });
@@ -288,21 +293,51 @@ async function applyNav() {
 
 document.addEventListener("DOMContentLoaded", () => {
   if (auth.token && document.querySelector(".topbar")) applyNav().catch(() => {});
+  document.querySelectorAll("main table").forEach(stackOnPhones);
 });
 
 // startHeader fills the shared header of a signed-in page; false when the
 // visitor must sign in first.
-function startHeader() {
+export function startHeader() {
   if (!requireSignIn()) return false;
   document.getElementById("whoami").textContent = auth.user.email;
   document.getElementById("signout").addEventListener("click", signOut);
-  // On a phone a wide table scrolls inside its card (U6): a keyboard user
-  // reaches the scroll by focusing the table.
-  document.querySelectorAll("main table").forEach((table) => { if (!table.hasAttribute("tabindex")) table.tabIndex = 0; });
   return true;
 }
 
-async function startPage(selectId, show) {
+// stackOnPhones lets a list show its rows as cards on a phone (U6, the
+// CSS of table.stack): each cell carries its column's name, again when
+// rows are added or the language changes. The roles keep the table a
+// table for screen readers whatever its display. A table without a head
+// scrolls inside its card instead, reached from the keyboard by focus.
+function stackOnPhones(table) {
+  const head = table.tHead;
+  if (!head || !table.tBodies.length) {
+    if (!table.hasAttribute("tabindex")) table.tabIndex = 0;
+    return;
+  }
+  table.classList.add("stack");
+  table.setAttribute("role", "table");
+  const label = () => {
+    const names = [...head.querySelectorAll("th")].map((th) => { th.setAttribute("role", "columnheader"); return th.textContent.trim(); });
+    for (const section of [head, ...table.tBodies]) {
+      section.setAttribute("role", "rowgroup");
+      for (const row of section.rows) {
+        row.setAttribute("role", "row");
+        [...row.cells].forEach((cell, i) => {
+          if (cell.tagName !== "TD") return;
+          cell.setAttribute("role", "cell");
+          if (!cell.hasAttribute("colspan") && names[i]) cell.dataset.label = names[i];
+        });
+      }
+    }
+  };
+  label();
+  for (const body of table.tBodies) new MutationObserver(label).observe(body, { childList: true });
+  document.addEventListener("vigie:lang", label);
+}
+
+export async function startPage(selectId, show) {
   if (!startHeader()) return;
   const select = document.getElementById(selectId);
   let memberships = [];
@@ -321,20 +356,20 @@ async function startPage(selectId, show) {
 // Documents, as several pages show them: a status badge, a type's name in
 // the page's language, and a link to the stored file.
 // PocketBase's file tokens live about 3 minutes: one is reused for two.
-let fileToken = "";
-let fileTokenAt = 0;
-const FILE_TOKEN_REUSE_MS = 120000;
+export let fileToken = "";
+export let fileTokenAt = 0;
+export const FILE_TOKEN_REUSE_MS = 120000;
 
-function badge(status) {
+export function badge(status) {
   return el("span", { class: "badge " + status, dataset: { status } }, t("status." + status));
 }
 
-function typeName(type) {
+export function typeName(type) {
   if (!type) return "";
   return (currentLang() === "en" && type.nameEn) || type.name;
 }
 
-async function currentFileToken() {
+export async function currentFileToken() {
   if (!fileToken || Date.now() - fileTokenAt > FILE_TOKEN_REUSE_MS) {
     fileToken = (await api("POST", "/api/files/token")).token;
     fileTokenAt = Date.now();
@@ -344,7 +379,7 @@ async function currentFileToken() {
 
 // fileLink opens the file with a token fresh at the click, however long
 // the page has been open.
-async function fileLink(doc) {
+export async function fileLink(doc) {
   const url = (token) => `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(token)}`;
   const a = el("a", { href: url(await currentFileToken()), target: "_blank", rel: "noopener" }, t("documents.open"));
   a.addEventListener("click", async (ev) => {
@@ -359,22 +394,22 @@ async function fileLink(doc) {
 
 // dutyBadge says where a supplier stands under the vigilance duty (V4),
 // with its next due date.
-function dutyBadge(d) {
+export function dutyBadge(d) {
   if (!d) return "";
-  const next = d.nextDue ? " · " + t("duty.nextDue").replace("{date}", formatDate(d.nextDue)) : "";
+  const next = d.nextDue ? " · " + t("duty.nextDue").replace("{date}", formatDate(d.nextDue)) : d.noContract ? " · " + t("duty.noContract") : "";
   return el("span", { class: "duty", dataset: { duty: d.status } },
     el("span", { class: "badge duty-" + d.status }, t("duty." + d.status)), next);
 }
 
 // supplierURL is a customer's page of one of its suppliers (U2).
-function supplierURL(customer, supplier) {
+export function supplierURL(customer, supplier) {
   return "/supplier.html?" + new URLSearchParams({ customer, supplier });
 }
 
 // toggleVersions unfolds, under a document's row of the #documents table,
 // its earlier versions (D6; the list rule shows them only with archive
 // access), or folds them again.
-async function toggleVersions(button, row, supplier, d) {
+export async function toggleVersions(button, row, supplier, d) {
   const shown = document.querySelectorAll(`#documents tr.version[data-of="${d.id}"]`);
   if (shown.length > 0) return shown.forEach((o) => o.remove());
   try {

@@ -1,7 +1,9 @@
 // "My company" (T3, T5, T6): members and their profiles, adding a member,
 // access requests. What the page offers follows the caller's profile; the
 // server decides anyway.
-"use strict";
+import { t } from "./i18n.js";
+import { ALL_ROWS, ApiError, PAGE_SIZE, api, auth, el, errorText, flash, myMemberships, pager, pbString, records, requireSignIn, signOut } from "./api.js";
+import { mountLock } from "./locks.js";
 
 const PROFILES = ["admin", "full_access", "processing", "processing_archive", "feedback", "delivery"];
 let memberships = [];

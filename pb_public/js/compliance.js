@@ -1,6 +1,7 @@
 // Compliance dashboard (D2, D5): where each supplier stands for each type
 // the customer collects, and the collected types themselves.
-"use strict";
+import { t } from "./i18n.js";
+import { ALL_ROWS, PAGE_SIZE, api, badge, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
 
 async function show(id) {
   if (!id) return;

@@ -1,6 +1,8 @@
 // "My customers" (N4, N8): the customers that follow an establishment and,
 // for its admins, the reference contacts chosen for each of them.
-"use strict";
+import { t } from "./i18n.js";
+import { ALL_ROWS, PAGE_SIZE, api, el, errorText, flash, formatDate, pager, pbString, records, startPage } from "./api.js";
+import { lockBox, mountLock } from "./locks.js";
 
 async function show(id, mine) {
   if (!mine) return;

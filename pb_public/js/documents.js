@@ -1,7 +1,8 @@
 // "My documents" (D1–D6, N5): what each customer requires of an
 // establishment and where it stands, the upload form, and the establishment's
 // documents with their earlier versions (shown to those with archive access).
-"use strict";
+import { currentLang, has, t } from "./i18n.js";
+import { ALL_ROWS, PAGE_SIZE, api, badge, el, errorText, fileLink, flash, formatDate, formatTime, pager, parseStored, partnersMatching, pbString, records, searchableSelect, startPage, toggleVersions, typeName } from "./api.js";
 
 let types = [];
 

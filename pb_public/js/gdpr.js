@@ -1,6 +1,7 @@
 // GDPR tab (S4, S5, S6), for an establishment's admins: support access,
 // everyone with access, and the audit log.
-"use strict";
+import { t } from "./i18n.js";
+import { ALL_ROWS, ApiError, api, auth, el, errorText, flash, formatTime, pbString, records, signOut, startHeader } from "./api.js";
 
 let adminOf = [];
 

@@ -1,9 +1,7 @@
 // Vigie pages: French and English texts. Elements carry data-i18n="key"
 // (text), data-i18n-placeholder="key" or data-i18n-label="key" (the
 // accessible name of a control with no visible label); t(key) serves the scripts.
-"use strict";
-
-const messages = {
+export const messages = {
   fr: {
     "app.tagline": "Documents de conformité, partagés sous contrôle.",
     "signin.title": "Connexion",
@@ -24,6 +22,8 @@ const messages = {
     "filter.sortName": "Nom (A → Z)",
     "filter.sortNameDesc": "Nom (Z → A)",
     "filter.sortStatus": "Les plus en retard d'abord",
+    "filter.sortNewest": "Ajoutés récemment",
+    "filter.sortOldest": "Ajoutés il y a longtemps",
     "filter.suppliers": "{n} fournisseurs",
     "filter.oneSupplier": "1 fournisseur",
     "documents.noVersions": "Aucune version précédente.",
@@ -201,6 +201,7 @@ const messages = {
     "duty.overdue": "Vigilance : en retard",
     "duty.not_subject": "Non soumis à l'obligation",
     "duty.nextDue": "prochaine échéance le {date}",
+    "duty.noContract": "aucun contrat enregistré",
     "error.invalid": "Saisie refusée.",
     "error.fieldRefused": "valeur refusée",
     "error.status.400": "La demande a été refusée.",
@@ -241,6 +242,12 @@ const messages = {
     "code.validation_path_not_allowed": "ce champ ne peut pas servir de filtre",
     "code.validation_length_out_of_range": "longueur incorrecte",
     "code.validation_min_text_constraint": "trop court",
+    "code.validation_invalid_sort": "ordre de tri inconnu",
+    "code.validation_invalid_status": "statut inconnu",
+    "code.validation_invalid_page": "numéro de page invalide",
+    "code.validation_invalid_perPage": "nombre de lignes par page invalide",
+    "code.validation_length_too_long": "trop long",
+    "field.q": "Recherche", "field.sort": "Tri", "field.status": "Statut", "field.page": "Page", "field.perPage": "Lignes par page",
     "code.totp_required": "cet établissement exige la double authentification : activez-la dans « Sécurité »",
     "field.siret": "SIRET",
     "field.email": "E-mail",
@@ -343,6 +350,8 @@ const messages = {
     "filter.sortName": "Name (A → Z)",
     "filter.sortNameDesc": "Name (Z → A)",
     "filter.sortStatus": "Most overdue first",
+    "filter.sortNewest": "Recently added",
+    "filter.sortOldest": "Added longest ago",
     "filter.suppliers": "{n} suppliers",
     "filter.oneSupplier": "1 supplier",
     "documents.noVersions": "No earlier version.",
@@ -520,6 +529,7 @@ const messages = {
     "duty.overdue": "Vigilance: overdue",
     "duty.not_subject": "Not subject to the duty",
     "duty.nextDue": "next check on {date}",
+    "duty.noContract": "no contract recorded",
     "error.invalid": "Input refused.",
     "error.fieldRefused": "value refused",
     "error.status.400": "The request was refused.",
@@ -560,6 +570,12 @@ const messages = {
     "code.validation_path_not_allowed": "this field cannot be used as a filter",
     "code.validation_length_out_of_range": "wrong length",
     "code.validation_min_text_constraint": "too short",
+    "code.validation_invalid_sort": "unknown sort order",
+    "code.validation_invalid_status": "unknown status",
+    "code.validation_invalid_page": "invalid page number",
+    "code.validation_invalid_perPage": "invalid number of rows per page",
+    "code.validation_length_too_long": "too long",
+    "field.q": "Search", "field.sort": "Sort", "field.status": "Status", "field.page": "Page", "field.perPage": "Rows per page",
     "code.totp_required": "this establishment requires two-factor authentication: turn it on in \"Security\"",
     "field.siret": "SIRET",
     "field.email": "Email",
@@ -644,29 +660,29 @@ const messages = {
   },
 };
 
-function currentLang() {
+export function currentLang() {
   const saved = localStorage.getItem("vigie.lang");
   if (saved && messages[saved]) return saved;
   return (navigator.language || "fr").toLowerCase().startsWith("en") ? "en" : "fr";
 }
 
-function t(key) {
+export function t(key) {
   return messages[currentLang()][key] || messages.fr[key] || key;
 }
 
 // has reports whether key has a text in the page's language.
-function has(key) {
+export function has(key) {
   return key in messages[currentLang()];
 }
 
-function applyI18n(root = document) {
+export function applyI18n(root = document) {
   document.documentElement.lang = currentLang();
   root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
   root.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
 }
 
-function setLang(lang) {
+export function setLang(lang) {
   localStorage.setItem("vigie.lang", lang);
   applyI18n();
   document.dispatchEvent(new CustomEvent("vigie:lang"));

@@ -1,6 +1,7 @@
 // Invitation page: an invited user chooses a password with the token from
 // the email (PocketBase's password-reset confirmation).
-"use strict";
+import { t } from "./i18n.js";
+import { api, el, errorText, flash } from "./api.js";
 
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("invite");

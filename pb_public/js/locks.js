@@ -2,24 +2,25 @@
 // an edit flow that takes the lock first, release, and an admin's
 // force-unlock. Reusable for any lockable record: give it the collection, the
 // record, the lock box element and what to do on edit.
-"use strict";
+import { t } from "./i18n.js";
+import { api, el, errorText, flash, formatTime } from "./api.js";
 
-const LOCK_ICONS = { editable: "✎", read_only: "👁", locked_by_you: "🔒" };
+export const LOCK_ICONS = { editable: "✎", read_only: "👁", locked_by_you: "🔒" };
 
 // lockDetail is what the caller sees of a record's lock (U7): its state,
 // who holds it until when, and whether an admin forced the caller's own.
-function lockDetail(collection, id) {
+export function lockDetail(collection, id) {
   return api("GET", `/api/vigie/locks/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`);
 }
 
 // LOCK_WATCH is how often a page that edits checks its lock is still its
 // own: an admin may force it, and the holder must know before saving.
-const LOCK_WATCH = 30000;
+export const LOCK_WATCH = 30000;
 
 // mountLock wires a lock box. opts: {collection, id, box, canForce, onEdit(editing)}.
 // The returned check() says whether the caller still holds the lock, and
 // tells her when she does not; call it before saving.
-async function mountLock(opts) {
+export async function mountLock(opts) {
   const box = opts.box;
   const q = (c) => box.querySelector(c);
   let editing = false;
@@ -71,7 +72,7 @@ async function mountLock(opts) {
 }
 
 // lockBox builds the element mountLock expects, for records listed in tables.
-function lockBox() {
+export function lockBox() {
   return el("span", { class: "lock" },
     el("span", { class: "lock-icon", "aria-hidden": "true" }), " ", el("span", { class: "lock-label" }),
     el("button", { type: "button", class: "lock-edit", hidden: "" }, t("lock.edit")),

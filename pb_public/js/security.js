@@ -1,6 +1,7 @@
 // Security page (S1): turn two-factor authentication on with a QR code and
 // a first code, keep the recovery codes shown once, turn it off with a code.
-"use strict";
+import { t } from "./i18n.js";
+import { ApiError, api, auth, el, errorText, flash, records, requireSignIn, signOut } from "./api.js";
 
 async function refreshStatus() {
   const me = await api("GET", `/api/collections/users/records/${auth.user.id}`);

@@ -1,6 +1,7 @@
 // The recipient's page of a share link (L2, L4): nothing about the
 // document shows until the address the link was sent to is typed.
-"use strict";
+import { currentLang, t } from "./i18n.js";
+import { ApiError, api, errorText, flash, formatDate, formatTime } from "./api.js";
 
 const token = decodeURIComponent(location.pathname.split("/").pop() || "");
 let typedEmail = "";

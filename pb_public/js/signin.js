@@ -1,6 +1,7 @@
 // Sign-in page: the password, then, for a user with two-factor
 // authentication, the code of the authenticator app or a recovery code (S2).
-"use strict";
+import { t } from "./i18n.js";
+import { ApiError, api, auth, errorText } from "./api.js";
 
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("signin");

@@ -3,7 +3,8 @@
 // earlier versions), the contracts, the contacts and the reminders sent.
 // Each section shows only what the caller's profile reads; the server
 // decides anyway.
-"use strict";
+import { t } from "./i18n.js";
+import { ALL_ROWS, ApiError, PAGE_SIZE, api, badge, dutyBadge, el, errorText, fileLink, flash, formatDate, formatTime, locale, myMemberships, pager, pbString, records, signOut, startHeader, toggleVersions, typeName } from "./api.js";
 
 const params = new URLSearchParams(location.search);
 const customerId = params.get("customer") || "";

@@ -1,6 +1,7 @@
 // "My suppliers" (N1-N3, N6): a customer's suppliers with their reference
 // contacts, adding one through the directory, and the bulk import report.
-"use strict";
+import { t } from "./i18n.js";
+import { ApiError, PAGE_SIZE, api, auth, el, errorText, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
 
 let customers = [];
 
@@ -14,11 +15,19 @@ async function loadCustomers() {
   select.replaceChildren(...customers.map((m) => el("option", { value: m.establishment }, m.expand.establishment.name)));
 }
 
+// showSuppliers lists the customer's suppliers through the list route,
+// which searches, sorts and counts at 20,000 suppliers (U1).
 async function showSuppliers() {
   const id = currentCustomer();
   if (!id) return;
   await pager(document.getElementById("suppliers"), async (page) => {
-    const res = await records("relationships", { filter: `customer = ${pbString(id)} && status = "active"`, expand: "supplier,referents", sort: "-created", page: String(page) });
+    const q = new URLSearchParams({ page: String(page), perPage: String(PAGE_SIZE) });
+    for (const [k, v] of new FormData(document.getElementById("suppliers-filter"))) {
+      if (v.trim()) q.set(k, v.trim());
+    }
+    const res = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/suppliers?${q}`);
+    document.getElementById("suppliers-count").textContent =
+      t(res.totalItems === 1 ? "filter.oneSupplier" : "filter.suppliers").replace("{n}", formatNumber(res.totalItems));
     const rows = res.items.map((r) => {
       const s = (r.expand && r.expand.supplier) || {};
       const refs = ((r.expand && r.expand.referents) || []).map((u) =>
@@ -29,8 +38,16 @@ async function showSuppliers() {
     });
     document.querySelector("#suppliers tbody").replaceChildren(...rows);
     document.getElementById("no-suppliers").hidden = rows.length > 0 || page > 1;
-    return rows.length === PAGE_SIZE;
+    return page < res.totalPages;
   });
+}
+
+// refilterSuppliers shows the first page of what the search and sort now
+// ask; the search box waits for a pause in typing.
+let refilterTimer = null;
+function refilterSuppliers(delay) {
+  clearTimeout(refilterTimer);
+  refilterTimer = setTimeout(() => showSuppliers().catch((err) => flash(errorText(err), true)), delay);
 }
 
 let searchTimer = null;
@@ -134,6 +151,10 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("directory-q").addEventListener("input", (ev) => searchDirectory(ev.target.value));
   document.getElementById("add-supplier").addEventListener("submit", addSupplier);
   document.getElementById("import").addEventListener("submit", importFile);
+  const filter = document.getElementById("suppliers-filter");
+  filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilterSuppliers(0); });
+  filter.sort.addEventListener("change", () => refilterSuppliers(0));
+  filter.q.addEventListener("input", () => refilterSuppliers(300));
   try {
     await loadCustomers();
     await showSuppliers();
