@@ -18,34 +18,6 @@ import (
 	"vigie/internal/testkit"
 )
 
-// untranslated lists what a French page shows that is not French: texts
-// and accessible names (placeholder, aria-label, title) of visible
-// elements that are an English text of the dictionary (and not also the
-// French one), or hold words of an English sentence, a dictionary key
-// shown raw, or a value JavaScript printed by mistake.
-const untranslated = `(async () => {
-  const { messages } = await import("/js/i18n.js");
-  const fr = messages.fr, en = messages.en;
-  const english = new Set(Object.keys(en).filter((k) => en[k] !== fr[k] && !Object.values(fr).includes(en[k])).map((k) => en[k]));
-  const keys = new Set(Object.keys(en).concat(Object.keys(fr)));
-  const texts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const v = walker.currentNode.nodeValue.trim();
-    const parent = walker.currentNode.parentElement;
-    if (v && parent && parent.checkVisibility() && !parent.closest("script,style")) texts.push(v);
-  }
-  document.querySelectorAll("[placeholder],[aria-label],[title]").forEach((e) => {
-    if (!e.checkVisibility()) return;
-    for (const a of ["placeholder", "aria-label", "title"]) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
-  });
-  // Words of English sentences (a server message shown raw) that no French
-  // text of the portal holds.
-  const englishWords = /\b(the|your|you|with|this|please|unable|invalid|must|cannot|sign in|first)\b/i;
-  return texts.filter((s) => english.has(s) || keys.has(s) || englishWords.test(s) ||
-    /\[object |\bundefined\b|\bNaN\b|Invalid Date|\bnull\b/.test(s));
-})()`
-
 // U4: no English text, raw key or "[object Object]" on any page in French,
 // for the customer's admin and the supplier's, on the demo data set (every
 // page has rows to show). With VIGIE_SCREENSHOTS=dir, the pages it walks
@@ -99,11 +71,7 @@ func TestFrenchPagesSayNothingInEnglishU4(t *testing.T) {
 
 func checkFrench(t *testing.T, ctx context.Context, where string) {
 	t.Helper()
-	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](untranslated, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
-	for _, s := range found {
+	for _, s := range browsertest.Untranslated(t, ctx) {
 		t.Errorf("%s shows %q on a French page", where, s)
 	}
 }

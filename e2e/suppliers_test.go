@@ -15,6 +15,7 @@ import (
 	"vigie/internal/schema"
 	"vigie/internal/sirene"
 	"vigie/internal/testkit"
+	"vigie/internal/textfold"
 )
 
 func loadDirectory(t *testing.T, w *testkit.World, names map[string]string) {
@@ -36,11 +37,15 @@ func loadDirectory(t *testing.T, w *testkit.World, names map[string]string) {
 // N1, N2, P2: the admin finds a supplier in the directory, picks it, adds it
 // with a contact, and sees it listed; the relationship really exists.
 func TestAddSupplierThroughDirectoryN2(t *testing.T) {
+	browsertest.EachVariant(t, addSupplierThroughDirectory)
+}
+
+func addSupplierThroughDirectory(t *testing.T, v browsertest.Variant) {
 	w := testkit.NewWorld(t)
 	number := testkit.SIRET()
 	loadDirectory(t, w, map[string]string{number: "Échafaudages Lumière"})
 	base := browsertest.Serve(t, w.App)
-	ctx := browsertest.Browser(t)
+	ctx := browsertest.BrowserIn(t, v)
 	browsertest.SignIn(t, ctx, base, "admin@home.test", testkit.Password, "#members tbody tr")
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/suppliers.html"),
@@ -55,6 +60,10 @@ func TestAddSupplierThroughDirectoryN2(t *testing.T) {
 	if got := browsertest.Text(t, ctx, `#suppliers tbody tr[data-siret="`+number+`"]`); !strings.Contains(got, "chef@lumiere.test") {
 		t.Fatalf("row = %q: the contact is missing", got)
 	}
+	if got, want := browsertest.Text(t, ctx, "#flash"), browsertest.T(t, ctx, "suppliers.added"); !strings.Contains(got, want) {
+		t.Errorf("flash %q lacks %q", got, want)
+	}
+	browsertest.CheckPage(t, ctx, v, "suppliers.html, supplier added")
 	supplier, err := w.App.FindFirstRecordByData(schema.Establishments, "siret", number)
 	if err != nil {
 		t.Fatal("the supplier was not created")
@@ -65,62 +74,103 @@ func TestAddSupplierThroughDirectoryN2(t *testing.T) {
 	}
 }
 
-// N3, P2: a bulk import shows the report of every row, and the suppliers.
+// N3, U3, P2: a 2,000-row bulk import shows that it runs, then its report
+// with the errors first (downloadable as a CSV French spreadsheets open),
+// and the suppliers, searchable.
 func TestBulkImportReportN3(t *testing.T) {
+	browsertest.EachVariant(t, bulkImportReport)
+}
+
+func bulkImportReport(t *testing.T, v browsertest.Variant) {
 	w := testkit.NewWorld(t)
-	a, b := testkit.SIRET(), testkit.SIRET()
-	loadDirectory(t, w, map[string]string{a: "Alpha Nettoyage", b: "Beta Sécurité"})
-	csv := filepath.Join(t.TempDir(), "fournisseurs.csv")
-	os.WriteFile(csv, []byte("siret;email;firstName;lastName\n"+a+";a@alpha.test;Ana;A\n"+b+";b@beta.test;Ben;B\n12345;x@y.test;;\n"), 0o600)
+	const rows = 2000
+	names := map[string]string{}
+	var csv strings.Builder
+	csv.WriteString("siret;email;firstName;lastName\n")
+	var a, b string
+	for i := 0; i < rows-1; i++ {
+		number := testkit.SIRET()
+		name := fmt.Sprintf("Fournisseur %04d", i)
+		switch i {
+		case 0:
+			a, name = number, "Alpha Nettoyage"
+		case 1:
+			b, name = number, "Beta Sécurité"
+		}
+		names[number] = name
+		fmt.Fprintf(&csv, "%s;contact%d@fournisseur%d.test;Ana;A\n", number, i, i)
+	}
+	csv.WriteString("12345;x@y.test;;\n") // line 2001: refused
+	loadDirectory(t, w, names)
+	file := filepath.Join(t.TempDir(), "fournisseurs.csv")
+	os.WriteFile(file, []byte(csv.String()), 0o600)
 	base := browsertest.Serve(t, w.App)
-	ctx := browsertest.Browser(t)
+	ctx := browsertest.BrowserIn(t, v)
 	browsertest.SignIn(t, ctx, base, "full_access@home.test", testkit.Password, "#request-section")
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/suppliers.html"),
 		chromedp.WaitVisible(chromedp.CSS("#import")),
-		chromedp.Click(chromedp.CSS(`[data-lang=en]`)),
-		chromedp.SetUploadFiles(chromedp.CSS(`#import [name=file]`), []string{csv}),
+		chromedp.SetUploadFiles(chromedp.CSS(`#import [name=file]`), []string{file}),
+		// The page's CSP keeps fetch off blob: URLs: the test keeps the
+		// blob the download link is made of.
 		chromedp.Evaluate[chromedp.Void](`{ const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.madeBlob = b; return make(b); }; }`),
 		chromedp.Click(chromedp.CSS(`#import button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#import-report tr[data-line="4"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr[data-siret="`+b+`"]`)),
 	)
-	if got := browsertest.Text(t, ctx, "#import-summary"); !strings.Contains(got, "created: 2") || !strings.Contains(got, "invalid: 1") {
-		t.Fatalf("summary = %q", got)
+	// U3: while it runs, the form says so and cannot be sent twice.
+	browsertest.WaitFor(t, ctx, `document.getElementById("import").getAttribute("aria-busy") === "true" || !document.getElementById("import-report").hidden`)
+	busy, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("import").getAttribute("aria-busy") === "true"`))
+	if busy {
+		if disabled, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#import button[type=submit]").disabled`)); !disabled {
+			t.Error("the import button stays enabled while the import runs")
+		}
+		if got, want := browsertest.Text(t, ctx, "#import-summary"), browsertest.T(t, ctx, "import.running"); got != want {
+			t.Errorf("while running, the summary says %q, want %q", got, want)
+		}
 	}
-	if got := browsertest.Text(t, ctx, `#import-report tr[data-line="4"]`); !strings.Contains(got, "siret") {
-		t.Fatalf("the invalid row does not say why: %q", got)
+	browsertest.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#import-report tr[data-line="2001"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr`)),
+	)
+	summary := browsertest.Text(t, ctx, "#import-summary")
+	for _, want := range []string{browsertest.T(t, ctx, "status.created") + ": 1999", browsertest.T(t, ctx, "status.invalid") + ": 1"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary %q lacks %q", summary, want)
+		}
 	}
-	if n, _ := w.App.CountRecords(schema.Relationships, dbx.HashExp{"customer": w.Home.Id}); n != 2 {
-		t.Fatalf("relationships = %d, want 2", n)
+	if got := browsertest.Text(t, ctx, `#import-report tr[data-line="2001"]`); !strings.Contains(got, "SIRET") {
+		t.Errorf("the invalid row does not say why: %q", got)
 	}
-	// U3: the invalid row comes first, and the report downloads as a CSV
+	if n, _ := w.App.CountRecords(schema.Relationships, dbx.HashExp{"customer": w.Home.Id}); n != rows-1 {
+		t.Fatalf("relationships = %d, want %d", n, rows-1)
+	}
+	// The invalid row comes first, and the report downloads as a CSV
 	// French spreadsheets open (BOM, ";"), errors first too.
-	if first, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-report tbody tr").dataset.line`)); first != "4" {
-		t.Errorf("the report starts with line %q, want the invalid line 4", first)
+	if first, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-report tbody tr").dataset.line`)); first != "2001" {
+		t.Errorf("the report starts with line %q, want the invalid line 2001", first)
 	}
-	// The page's CSP keeps fetch off blob: URLs: the test kept the blob
-	// the link was made of (createObjectURL, wrapped before the import).
 	link, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("import-download").href`))
 	report, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.madeBlob.arrayBuffer().then((b) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(b))`, chromedp.EvalAwaitPromise))
 	if err != nil || !strings.HasPrefix(link, "blob:") {
 		t.Fatalf("download link %q, report: %v", link, err)
 	}
 	lines := strings.Split(report, "\r\n")
-	if !strings.HasPrefix(report, "\ufeff") || len(lines) != 5 || !strings.HasPrefix(lines[1], "4;12345;") {
-		t.Errorf("downloaded report = %q", report)
+	if !strings.HasPrefix(report, "\ufeff") || len(lines) != rows+2 || !strings.HasPrefix(lines[1], "2001;12345;") {
+		t.Errorf("downloaded report: %d lines, starting %q", len(lines), lines[:min(3, len(lines))])
 	}
-	// U1: the list searches as people type (no accent, no capital) and
-	// says how many suppliers match.
-	if got := browsertest.Text(t, ctx, "#suppliers-count"); got != "2 suppliers" {
-		t.Errorf("count = %q, want 2 suppliers", got)
+	browsertest.CheckPage(t, ctx, v, "suppliers.html, import report")
+	// U1: the list pages its 1,999 suppliers, says how many, and searches
+	// as people type (no accent, no capital).
+	count, noun := browsertest.Text(t, ctx, "#suppliers-count"), strings.TrimSpace(strings.ReplaceAll(browsertest.T(t, ctx, "filter.suppliers"), "{n}", ""))
+	if textfold.Digits(count) != "1999" || !strings.Contains(count, noun) {
+		t.Errorf("count = %q, want 1999 %s", count, noun)
 	}
 	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#suppliers-filter [name=q]`), "securite"),
 		chromedp.WaitNotPresent(chromedp.CSS(`#suppliers tbody tr[data-siret="`+a+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#suppliers tbody tr[data-siret="`+b+`"]`)),
 	)
-	if got := browsertest.Text(t, ctx, "#suppliers-count"); got != "1 supplier" {
-		t.Errorf("count = %q, want 1 supplier", got)
+	if got, want := browsertest.Text(t, ctx, "#suppliers-count"), browsertest.T(t, ctx, "filter.oneSupplier"); got != want {
+		t.Errorf("count = %q, want %q", got, want)
 	}
+	browsertest.CheckPage(t, ctx, v, "suppliers.html, searched")
 }

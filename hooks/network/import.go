@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
@@ -29,11 +30,24 @@ const (
 )
 
 // ImportRow is the report of one CSV line.
+//
+// Error says why a row was refused in English; Errors says it field by
+// field with each error's code, for the pages to say it in the reader's
+// language (U4).
 type ImportRow struct {
-	Line   int    `json:"line"`
-	SIRET  string `json:"siret"`
-	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
+	Line   int             `json:"line"`
+	SIRET  string          `json:"siret"`
+	Status string          `json:"status"`
+	Error  string          `json:"error,omitempty"`
+	Errors []ImportRowFail `json:"errors,omitempty"`
+}
+
+// ImportRowFail is one reason a row was refused: the field (dotted for a
+// nested one, "contact.email"), the error's code and its English message.
+type ImportRowFail struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // ImportReport answers a bulk import: every row, and counts per status.
@@ -74,9 +88,10 @@ func importSuppliersRoute(e *core.RequestEvent, cfg *config.Config, customer *co
 
 // SupplierRow is one parsed line of the suppliers file.
 type SupplierRow struct {
-	line  int
-	input NewSupplier
-	err   string
+	line    int
+	input   NewSupplier
+	err     string // why the line cannot be read, if it cannot
+	errCode string
 }
 
 // ParseSupplierCSV reads a header-addressed CSV, comma- or semicolon-separated
@@ -120,7 +135,7 @@ func ParseSupplierCSV(r io.Reader) ([]SupplierRow, error) {
 		}
 		var parseErr *csv.ParseError
 		if errors.As(err, &parseErr) {
-			rows = append(rows, SupplierRow{line: line, err: parseErr.Err.Error()})
+			rows = append(rows, SupplierRow{line: line, err: parseErr.Err.Error(), errCode: "validation_csv_line"})
 			continue
 		}
 		if err != nil {
@@ -220,6 +235,7 @@ func importNewSuppliers(tx core.App, cfg *config.Config, customer *core.Record, 
 func importRow(tx core.App, cfg *config.Config, customer *core.Record, row SupplierRow, actor audit.Entry, callerID string) (ImportRow, error) {
 	out := ImportRow{Line: row.line, SIRET: strings.TrimSpace(row.input.SIRET), Status: StatusInvalid, Error: row.err}
 	if row.err != "" {
+		out.Errors = []ImportRowFail{{Field: "file", Code: row.errCode, Message: row.err}}
 		return out, nil
 	}
 	if _, err := tx.DB().NewQuery("SAVEPOINT import_row").Execute(); err != nil {
@@ -230,7 +246,7 @@ func importRow(tx core.App, cfg *config.Config, customer *core.Record, row Suppl
 		if _, rbErr := tx.DB().NewQuery("ROLLBACK TO import_row").Execute(); rbErr != nil {
 			return out, rbErr
 		}
-		out.Error = describe(err)
+		out.Error, out.Errors = describe(err)
 	} else {
 		out.Status = added.Status
 		out.SIRET = added.Supplier.GetString("siret")
@@ -239,24 +255,37 @@ func importRow(tx core.App, cfg *config.Config, customer *core.Record, row Suppl
 	return out, err
 }
 
-// describe turns a row's failure into one readable reason naming the field.
-func describe(err error) string {
+// describe turns a row's failure into one readable reason naming each
+// field, and the same reasons with their codes, in field order.
+func describe(err error) (string, []ImportRowFail) {
 	var errs validation.Errors
-	if errors.As(err, &errs) {
-		var parts []string
-		for field, e := range errs {
-			var nested validation.Errors
-			if errors.As(e, &nested) {
-				for sub, ne := range nested {
-					parts = append(parts, field+"."+sub+": "+ne.Error())
-				}
-				continue
-			}
-			parts = append(parts, field+": "+e.Error())
-		}
-		return strings.Join(parts, "; ")
+	if !errors.As(err, &errs) {
+		return err.Error(), []ImportRowFail{{Code: "validation_row", Message: err.Error()}}
 	}
-	return err.Error()
+	var fails []ImportRowFail
+	add := func(field string, e error) {
+		code := "validation_invalid"
+		if coded, ok := e.(validation.Error); ok {
+			code = coded.Code()
+		}
+		fails = append(fails, ImportRowFail{Field: field, Code: code, Message: e.Error()})
+	}
+	for field, e := range errs {
+		var nested validation.Errors
+		if errors.As(e, &nested) {
+			for sub, ne := range nested {
+				add(field+"."+sub, ne)
+			}
+			continue
+		}
+		add(field, e)
+	}
+	slices.SortFunc(fails, func(a, b ImportRowFail) int { return strings.Compare(a.Field, b.Field) })
+	parts := make([]string, len(fails))
+	for i, f := range fails {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return strings.Join(parts, "; "), fails
 }
 
 // RowLine is the CSV line a parsed row came from.

@@ -31,10 +31,11 @@ func multipartCSV(t testing.TB, content string) (*bytes.Buffer, string) {
 
 type importAnswer struct {
 	Rows []struct {
-		Line   int    `json:"line"`
-		SIRET  string `json:"siret"`
-		Status string `json:"status"`
-		Error  string `json:"error"`
+		Line   int                                     `json:"line"`
+		SIRET  string                                  `json:"siret"`
+		Status string                                  `json:"status"`
+		Error  string                                  `json:"error"`
+		Errors []struct{ Field, Code, Message string } `json:"errors"`
 	} `json:"rows"`
 	Summary map[string]int `json:"summary"`
 }
@@ -92,6 +93,23 @@ func TestBulkImportN3(t *testing.T) {
 	}
 	if !strings.Contains(first.Rows[5].Error, "contact.email") || !strings.Contains(first.Rows[3].Error, "siret") {
 		t.Errorf("reasons do not name the field: %q, %q", first.Rows[5].Error, first.Rows[3].Error)
+	}
+	// U4: each reason also comes with its field and code, for the page.
+	for _, r := range first.Rows {
+		if r.Status != "invalid" {
+			continue
+		}
+		if len(r.Errors) == 0 {
+			t.Errorf("line %d: no coded reason", r.Line)
+		}
+		for _, f := range r.Errors {
+			if !strings.HasPrefix(f.Code, "validation_") || f.Message == "" {
+				t.Errorf("line %d: reason %+v", r.Line, f)
+			}
+		}
+	}
+	if f := first.Rows[5].Errors; len(f) != 1 || f[0].Field != "contact.email" {
+		t.Errorf("line %d: coded reasons %+v, want contact.email", first.Rows[5].Line, f)
 	}
 	if first.Summary["created"] != 1 || first.Summary["invalid"] != 4 || first.Summary["total"] != 8 {
 		t.Errorf("summary = %v", first.Summary)

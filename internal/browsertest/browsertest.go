@@ -57,7 +57,13 @@ func Serve(t testing.TB, app *tests.TestApp) string {
 
 // Browser starts a fresh headless Chromium (its own profile, so its own
 // localStorage) and returns a context to run actions in, bounded in time.
+// It speaks the machine's language (English here) at 800 × 600 px.
 func Browser(t testing.TB) context.Context {
+	t.Helper()
+	return browser(t)
+}
+
+func browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
@@ -70,6 +76,7 @@ func Browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	// The first call starts the browser and must not carry the timeout,

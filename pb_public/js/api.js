@@ -201,10 +201,16 @@ export function collectFieldErrors(data, path, out) {
       collectFieldErrors(v, field, out);
       continue;
     }
-    let text = has("code." + v.code) ? withParams(t("code." + v.code), v.params) : "";
-    if (!text) text = currentLang() === "en" && v.message ? v.message : t("error.fieldRefused");
-    out.push(`${has("field." + field) ? t("field." + field) : field} : ${text}`);
+    out.push(fieldError(field, v.code, v.message, v.params));
   }
+}
+
+// fieldError says in the page's language that field was refused, from the
+// error's code; the server's English message only on an English page.
+export function fieldError(field, code, message, params) {
+  let text = has("code." + code) ? withParams(t("code." + code), params) : "";
+  if (!text) text = currentLang() === "en" && message ? message : t("error.fieldRefused");
+  return field ? `${has("field." + field) ? t("field." + field) : field} : ${text}` : text;
 }
 
 export function el(tag, attrs, ...children) {

@@ -1,7 +1,7 @@
 // "My suppliers" (N1-N3, N6): a customer's suppliers with their reference
 // contacts, adding one through the directory, and the bulk import report.
 import { t } from "./i18n.js";
-import { ApiError, PAGE_SIZE, api, auth, el, errorText, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
+import { ApiError, PAGE_SIZE, api, auth, el, errorText, fieldError, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
 
 let customers = [];
 
@@ -106,7 +106,7 @@ async function importFile(ev) {
     // U3: errors first, then the file's order; the whole report downloads.
     const rows = [...res.rows].sort((a, b) => (a.status === "invalid" ? 0 : 1) - (b.status === "invalid" ? 0 : 1) || a.line - b.line);
     report.querySelector("tbody").replaceChildren(...rows.map((r) => el("tr", { class: "row-" + r.status, dataset: { line: r.line } },
-      el("td", {}, String(r.line)), el("td", {}, r.siret), el("td", {}, t("status." + r.status)), el("td", {}, r.error || ""))));
+      el("td", {}, String(r.line)), el("td", {}, r.siret), el("td", {}, t("status." + r.status)), el("td", {}, reason(r)))));
     report.hidden = false;
     offerReport(rows);
     await showSuppliers();
@@ -119,6 +119,12 @@ async function importFile(ev) {
   }
 }
 
+// reason says why an import row was refused, in the page's language.
+function reason(r) {
+  if (r.errors && r.errors.length) return r.errors.map((e) => fieldError(e.field, e.code, e.message)).join(" ; ");
+  return r.error || "";
+}
+
 // reportCSV is the import report as a CSV that French spreadsheets open as
 // is (UTF-8 with BOM, ";"); cells a spreadsheet would take for a formula
 // are kept as text.
@@ -129,7 +135,7 @@ function reportCSV(rows) {
     return /[";\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   };
   const head = [t("suppliers.line"), "SIRET", t("suppliers.status"), t("suppliers.reason")];
-  const lines = [head].concat(rows.map((r) => [r.line, r.siret, t("status." + r.status), r.error || ""]));
+  const lines = [head].concat(rows.map((r) => [r.line, r.siret, t("status." + r.status), reason(r)]));
   return "\ufeff" + lines.map((l) => l.map(cell).join(";")).join("\r\n") + "\r\n";
 }
 
