@@ -383,6 +383,26 @@ export async function currentFileToken() {
   return fileToken;
 }
 
+// documentLink opens document id's file at the click: the document is read
+// then (one view, under its own rule), not for every row of a list.
+export function documentLink(id) {
+  const a = el("a", { href: "#", class: "open-document", dataset: { document: id } }, t("documents.open"));
+  a.addEventListener("click", async (ev) => {
+    ev.preventDefault();
+    const opened = window.open("", "_blank");
+    try {
+      const doc = await api("GET", `/api/collections/documents/records/${encodeURIComponent(id)}`);
+      const url = `/api/files/documents/${doc.id}/${doc.file}?token=${encodeURIComponent(await currentFileToken())}`;
+      if (opened) { opened.opener = null; opened.location = url; }
+      else window.location.assign(url);
+    } catch (err) {
+      if (opened) opened.close();
+      flash(errorText(err), true);
+    }
+  });
+  return a;
+}
+
 // fileLink opens the file with a token fresh at the click, however long
 // the page has been open.
 export async function fileLink(doc) {

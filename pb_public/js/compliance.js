@@ -1,7 +1,7 @@
 // Compliance dashboard (D2, D5): where each supplier stands for each type
 // the customer collects, and the collected types themselves.
 import { t } from "./i18n.js";
-import { ALL_ROWS, PAGE_SIZE, api, badge, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
+import { ALL_ROWS, PAGE_SIZE, api, badge, documentLink, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
 
 async function show(id) {
   if (!id) return;
@@ -43,7 +43,8 @@ async function showPage(id, page) {
     const duties = new Map((res.suppliers || []).map((d) => [d.supplier, d]));
     const rows = res.items.map((it) => el("tr", { dataset: { supplier: it.supplier.siret, type: it.type.code, status: it.status } },
       el("td", {}, el("a", { href: supplierURL(id, it.supplier.id), class: "supplier-link" }, it.supplier.name), " ", dutyBadge(duties.get(it.supplier.id))), el("td", {}, it.supplier.siret), el("td", {}, it.type.name),
-      el("td", {}, badge(it.status)), el("td", {}, it.validUntil ? formatDate(it.validUntil) : "—")));
+      el("td", {}, badge(it.status)), el("td", {}, it.validUntil ? formatDate(it.validUntil) : "—"),
+      el("td", {}, it.document ? documentLink(it.document) : "—")));
     document.querySelector("#compliance tbody").replaceChildren(...rows);
     document.getElementById("no-compliance").hidden = rows.length > 0 || page > 1;
     document.getElementById("summary").replaceChildren(
