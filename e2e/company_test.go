@@ -77,24 +77,56 @@ func TestLanguageSwitchP1(t *testing.T) {
 	}
 }
 
-// T6: a member without admin rights asks for a new user; the request is
-// stored pending for Home's admins.
+// T6: a member without admin rights asks for a new user; Home's admin
+// sees the request on "My company" and approves it, and the person is then
+// a member with the profile asked. In both languages, on both screens.
 func TestRequestNewUserT6(t *testing.T) {
+	browsertest.EachVariant(t, requestNewUser)
+}
+
+func requestNewUser(t *testing.T, v browsertest.Variant) {
 	w := testkit.NewWorld(t)
 	base := browsertest.Serve(t, w.App)
-	ctx := browsertest.Browser(t)
+	ctx := browsertest.BrowserIn(t, v)
 	browsertest.SignIn(t, ctx, base, "processing@home.test", testkit.Password, "#request-section")
 	browsertest.Do(t, ctx,
 		chromedp.WaitNotVisible(chromedp.CSS("#members-section")),
 		chromedp.SendKeys(chromedp.CSS(`#request-user [name=email]`), "helper@home.test"),
+		chromedp.SendKeys(chromedp.CSS(`#request-user [name=firstName]`), "Hélène"),
+		chromedp.SendKeys(chromedp.CSS(`#request-user [name=lastName]`), "Aide"),
 		chromedp.SetValue(chromedp.CSS(`#request-user [name=profile]`), "delivery"),
 		chromedp.Click(chromedp.CSS(`#request-user button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("#flash")),
 	)
+	if got, want := browsertest.Text(t, ctx, "#flash"), browsertest.T(t, ctx, "company.request.sent"); got != want {
+		t.Errorf("flash %q, want %q", got, want)
+	}
+	browsertest.CheckPage(t, ctx, v, "company.html, request sent")
 	req, err := w.App.FindFirstRecordByData(schema.AccessRequests, "email", "helper@home.test")
 	if err != nil || req.GetString("status") != "pending" || req.GetString("establishment") != w.Home.Id {
 		t.Fatalf("access request = %v, %v", req, err)
 	}
+
+	admin := browsertest.BrowserIn(t, v)
+	browsertest.SignIn(t, admin, base, "admin@home.test", testkit.Password, `#requests li[data-email="helper@home.test"] button.primary`)
+	browsertest.CheckPage(t, admin, v, "company.html, a request pending")
+	browsertest.Do(t, admin,
+		chromedp.Click(chromedp.CSS(`#requests li[data-email="helper@home.test"] button.primary`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#requests li[data-email="helper@home.test"]`)),
+	)
+	if after, _ := w.App.FindRecordById(schema.AccessRequests, req.Id); after.GetString("status") != "approved" {
+		t.Fatalf("request after approval: %q", after.GetString("status"))
+	}
+	browsertest.WaitFor(t, admin, `document.querySelector("#members tbody").textContent.includes("helper@home.test")`)
+	helper, err := w.App.FindAuthRecordByEmail(schema.Users, "helper@home.test")
+	if err != nil {
+		t.Fatal("approving made no user")
+	}
+	ms, err := w.App.FindFirstRecordByFilter(schema.Memberships, "user = {:u} && establishment = {:e}", dbx.Params{"u": helper.Id, "e": w.Home.Id})
+	if err != nil || ms.GetString("profile") != "delivery" {
+		t.Fatalf("membership after approval: %v %v", ms, err)
+	}
+	browsertest.CheckPage(t, admin, v, "company.html, request approved")
 }
 
 // S9: someone with an account, invited by Home's admin, sees the

@@ -20,11 +20,15 @@ import (
 // and sees the padlock; the second sees the eye, forces the lock; the first
 // then sees the pen again.
 func TestLocksTwoUsersK1(t *testing.T) {
+	browsertest.EachVariant(t, locksTwoUsers)
+}
+
+func locksTwoUsers(t *testing.T, v browsertest.Variant) {
 	w := testkit.NewWorld(t)
 	second := testkit.User(t, w.App, "second-admin@home.test")
 	testkit.Member(t, w.App, second, w.Home, profiles.Admin)
 	base := browsertest.Serve(t, w.App)
-	first, other := browsertest.Browser(t), browsertest.Browser(t)
+	first, other := browsertest.BrowserIn(t, v), browsertest.BrowserIn(t, v)
 	browsertest.SignIn(t, first, base, "admin@home.test", testkit.Password, `#est-lock[data-state="editable"]`)
 	browsertest.Do(t, first,
 		chromedp.Click(chromedp.CSS("#est-lock .lock-edit")),
@@ -43,6 +47,7 @@ func TestLocksTwoUsersK1(t *testing.T) {
 	if label := browsertest.Text(t, other, "#est-lock .lock-label"); !strings.Contains(label, holder.GetString("lastName")) || !strings.Contains(label, ":") {
 		t.Fatalf("other admin reads %q, not who holds the lock until when", label)
 	}
+	browsertest.CheckPage(t, other, v, "company.html, locked by another")
 	browsertest.Do(t, other,
 		chromedp.WaitVisible(chromedp.CSS("#est-lock .lock-force")),
 		chromedp.Click(chromedp.CSS("#est-lock .lock-force")),
@@ -62,6 +67,7 @@ func TestLocksTwoUsersK1(t *testing.T) {
 	if msg := browsertest.Text(t, first, "#flash"); !strings.Contains(msg, second.GetString("lastName")) {
 		t.Fatalf("the former holder reads %q, not who forced her lock", msg)
 	}
+	browsertest.CheckPage(t, first, v, "company.html, lock forced")
 	if after, _ := w.App.FindRecordById(schema.Establishments, w.Home.Id); after.GetString("name") != name {
 		t.Fatalf("a save after the force went through: %q", after.GetString("name"))
 	}

@@ -16,9 +16,13 @@ import (
 // S1, S2, P2: a user enrols on the security page with the code computed from
 // the secret shown, signs out, and signs back in with a TOTP code.
 func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
+	browsertest.EachVariant(t, enrolAndSignInWithTOTP)
+}
+
+func enrolAndSignInWithTOTP(t *testing.T, v browsertest.Variant) {
 	w := testkit.NewWorld(t)
 	base := browsertest.Serve(t, w.App)
-	ctx := browsertest.Browser(t)
+	ctx := browsertest.BrowserIn(t, v)
 	browsertest.SignIn(t, ctx, base, "feedback@home.test", testkit.Password, "#request-section")
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(base+"/security.html"),
@@ -27,6 +31,7 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#totp-qr")),
 	)
 	browsertest.WaitFor(t, ctx, `document.getElementById("totp-qr").naturalWidth > 0`)
+	browsertest.CheckPage(t, ctx, v, "security.html, enrolling")
 	secret := browsertest.Text(t, ctx, "#totp-secret")
 	code, _ := totp.Code(secret, time.Now())
 	browsertest.Do(t, ctx,
@@ -50,6 +55,7 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 	if len(shown) != 10 {
 		t.Fatalf("%d recovery codes shown", len(shown))
 	}
+	browsertest.CheckPage(t, ctx, v, "security.html, recovery codes")
 	for _, c := range shown {
 		if !strings.Contains(file, c) {
 			t.Errorf("the downloaded file lacks code %q", c)
@@ -66,6 +72,14 @@ func TestEnrolAndSignInWithTOTPS1(t *testing.T) {
 	if token, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("vigie.token") || ""`)); token != "" {
 		t.Fatal("a token was stored on password alone")
 	}
+	// A wrong code is refused in the page's language; the right one signs in.
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#totp-code"), "000000"),
+		chromedp.Click(chromedp.CSS("#totp-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#totp-error")),
+	)
+	browsertest.CheckPage(t, ctx, v, "sign-in, wrong code")
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("totp-code").value = ""`))
 	next, _ := totp.Code(secret, time.Now().Add(totp.Period*time.Second)) // the confirmation used this step
 	browsertest.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#totp-code"), next),

@@ -92,7 +92,7 @@ const untranslated = `(async () => {
   });
   // Words of English sentences (a server message shown raw) that no French
   // text of the portal holds.
-  const englishWords = /\b(the|your|you|with|this|please|unable|invalid|must|cannot|sign in|first)\b/i;
+  const englishWords = /\b(the|your|you|with|this|please|unable|invalid|must|cannot|sign in)\b/i;
   return texts.filter((s) => english.has(s) || keys.has(s) || englishWords.test(s) ||
     /\[object |\bundefined\b|\bNaN\b|Invalid Date|\bnull\b/.test(s));
 })()`
