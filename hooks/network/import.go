@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"vigie/hooks/audit"
 	"vigie/internal/config"
@@ -79,11 +81,57 @@ func importSuppliersRoute(e *core.RequestEvent, cfg *config.Config, customer *co
 	if err != nil {
 		return e.BadRequestError("The CSV cannot be read.", validation.Errors{"file": validation.NewError("validation_csv", err.Error())})
 	}
+	if strings.Contains(e.Request.Header.Get("Accept"), ndjson) {
+		return streamImport(e, cfg, customer, rows)
+	}
 	report, err := ImportSuppliers(e.App, cfg, customer, rows, audit.FromRequest(e, ""), callerID(e))
 	if err != nil {
 		return err
 	}
 	return e.JSON(http.StatusOK, report)
+}
+
+// ndjson is the media type a client accepts to follow an import's progress.
+const ndjson = "application/x-ndjson"
+
+// importLine is one line of a followed import: its progress after each
+// committed chunk, then the report, or an error that stopped it.
+type importLine struct {
+	Progress *importProgress  `json:"progress,omitempty"`
+	Report   *ImportReport    `json:"report,omitempty"`
+	Error    *router.ApiError `json:"error,omitempty"`
+}
+
+type importProgress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+// streamImport answers an import as NDJSON (U3): a progress line when it
+// starts and after each committed chunk, then the report. The rows are
+// the same and committed the same way as in the plain answer; a failure
+// once the answer has started is its last line.
+func streamImport(e *core.RequestEvent, cfg *config.Config, customer *core.Record, rows []SupplierRow) error {
+	e.Response.Header().Set("Content-Type", ndjson)
+	e.Response.Header().Set("Cache-Control", "no-store")
+	e.Response.WriteHeader(http.StatusOK)
+	enc := json.NewEncoder(e.Response)
+	send := func(line importLine) {
+		if enc.Encode(line) == nil {
+			e.Flush()
+		}
+	}
+	send(importLine{Progress: &importProgress{0, len(rows)}})
+	report, err := importSuppliers(e.App, cfg, customer, rows, audit.FromRequest(e, ""), callerID(e), func(done int) {
+		send(importLine{Progress: &importProgress{done, len(rows)}})
+	})
+	if err != nil {
+		e.App.Logger().Error("network: followed import failed", "error", err)
+		send(importLine{Error: router.NewApiError(http.StatusInternalServerError, "The import stopped; the rows reported so far are saved.", nil)})
+		return nil
+	}
+	send(importLine{Report: report})
+	return nil
 }
 
 // SupplierRow is one parsed line of the suppliers file.
@@ -161,6 +209,12 @@ func ParseSupplierCSV(r io.Reader) ([]SupplierRow, error) {
 // reports every row already present and creates nothing. An import of a
 // chunk or more updates the planner's statistics.
 func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, rows []SupplierRow, actor audit.Entry, callerID string) (*ImportReport, error) {
+	return importSuppliers(app, cfg, customer, rows, actor, callerID, func(int) {})
+}
+
+// importSuppliers is ImportSuppliers telling committed how many rows are
+// done after each chunk commits.
+func importSuppliers(app core.App, cfg *config.Config, customer *core.Record, rows []SupplierRow, actor audit.Entry, callerID string, committed func(done int)) (*ImportReport, error) {
 	report := &ImportReport{Rows: make([]ImportRow, len(rows)), Summary: map[string]int{}}
 	first := firstOccurrences(rows)
 	for start := 0; start < len(rows); start += rowsPerTransaction {
@@ -195,6 +249,7 @@ func ImportSuppliers(app core.App, cfg *config.Config, customer *core.Record, ro
 		if err != nil {
 			return nil, err
 		}
+		committed(end)
 	}
 	for _, r := range report.Rows {
 		report.Summary[r.Status]++

@@ -42,6 +42,34 @@ export async function api(method, path, body) {
   return data;
 }
 
+// apiLines sends a request whose answer is NDJSON (a long job telling its
+// progress, U3) and calls onLine with each line as it arrives; a line
+// holding an error rejects, as a refused request does.
+export async function apiLines(method, path, body, onLine) {
+  const headers = { Accept: "application/x-ndjson" };
+  if (auth.token) headers.Authorization = auth.token;
+  const res = await fetch(path, { method, headers, body });
+  if (!res.ok) {
+    const text = await res.text();
+    throw new ApiError(res.status, text ? JSON.parse(text) : null);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    pending += value || "";
+    const lines = pending.split("\n");
+    pending = done ? "" : lines.pop();
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const data = JSON.parse(line);
+      if (data.error) throw new ApiError(data.error.status || 500, data.error);
+      onLine(data);
+    }
+    if (done) return;
+  }
+}
+
 // PAGE_SIZE rows a list shows at a time (U1); lists that feed a select of a
 // few rows (my memberships, document types, members) ask ALL_ROWS.
 export const PAGE_SIZE = 50;

@@ -1,7 +1,7 @@
 // "My suppliers" (N1-N3, N6): a customer's suppliers with their reference
 // contacts, adding one through the directory, and the bulk import report.
 import { t } from "./i18n.js";
-import { ApiError, PAGE_SIZE, api, auth, el, errorText, fieldError, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
+import { ApiError, PAGE_SIZE, api, apiLines, auth, el, errorText, fieldError, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
 
 let customers = [];
 
@@ -97,8 +97,20 @@ async function importFile(ev) {
   button.disabled = true;
   ev.target.setAttribute("aria-busy", "true");
   summary.textContent = t("import.running");
+  const progress = document.getElementById("import-progress");
+  progress.removeAttribute("value"); // moving, until the server counts
+  progress.hidden = false;
   try {
-    const res = await api("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers/import`, data);
+    let res = null;
+    await apiLines("POST", `/api/vigie/establishments/${currentCustomer()}/suppliers/import`, data, (line) => {
+      if (line.report) res = line.report;
+      if (!line.progress) return;
+      progress.max = Math.max(line.progress.total, 1);
+      progress.value = line.progress.done;
+      summary.textContent = t("import.progress") + " " + t("import.rows")
+        .replace("{done}", formatNumber(line.progress.done)).replace("{total}", formatNumber(line.progress.total));
+    });
+    if (!res) throw new Error("no report");
     const s = res.summary;
     document.getElementById("import-summary").textContent = ["created", "linked", "already_present", "invalid"]
       .map((k) => `${t("status." + k)}: ${s[k] || 0}`).join(" · ");
@@ -115,6 +127,7 @@ async function importFile(ev) {
     flash(errorText(err), true);
   } finally {
     button.disabled = false;
+    progress.hidden = true;
     ev.target.removeAttribute("aria-busy");
   }
 }
