@@ -110,4 +110,18 @@ func TestReferentsTakeTheLockK1(t *testing.T) {
 	if n, _ := w.App.CountRecords(schema.Locks); n != 0 {
 		t.Fatalf("locks left after saving: %d", n)
 	}
+	// U1: the customers are searched by name, and counted.
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#customers-filter [name=q]`), "nobody like this"),
+		chromedp.WaitNotPresent(chromedp.CSS(row)),
+		chromedp.WaitVisible(chromedp.CSS("#no-customers")),
+	)
+	browsertest.Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#customers-filter [name=q]").value = ""`),
+		chromedp.SendKeys(chromedp.CSS(`#customers-filter [name=q]`), "customer"),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if got, want := browsertest.Text(t, ctx, "#customers-count"), browsertest.T(t, ctx, "filter.oneCustomer"); got != want {
+		t.Errorf("count %q, want %q", got, want)
+	}
 }

@@ -90,8 +90,9 @@ func pageCalls(fx fixtures) []cell {
 		if p.admin {
 			get("customers: members", records("memberships", "filter", "establishment = "+est, "expand", "user", "perPage", "200"))
 		}
-		customers := records("relationships", "filter", "supplier = "+est+` && status = "active"`, "expand", "customer", "sort", "-created", "page", "1")
+		customers := "/api/vigie/establishments/" + url.PathEscape(p.est) + "/customers?page=1&perPage=50"
 		get("customers: customers", customers)
+		get("customers: search", customers+"&q=etablissement+001")
 		if p.admin {
 			// One lock state per customer row: the first row's.
 			from := len(cells) - 1

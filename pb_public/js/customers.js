@@ -1,20 +1,30 @@
 // "My customers" (N4, N8): the customers that follow an establishment and,
 // for its admins, the reference contacts chosen for each of them.
 import { t } from "./i18n.js";
-import { ALL_ROWS, PAGE_SIZE, api, el, errorText, flash, formatDate, pager, pbString, records, startPage } from "./api.js";
+import { ALL_ROWS, PAGE_SIZE, api, el, errorText, flash, formatDate, formatNumber, pager, pbString, records, startPage } from "./api.js";
 import { lockBox, mountLock } from "./locks.js";
+
+let shown = null; // the establishment and membership the list shows
 
 async function show(id, mine) {
   if (!mine) return;
+  shown = [id, mine];
   const isAdmin = mine.profile === "admin";
   // The members feed each row's choice of reference contacts.
   const members = isAdmin ? await records("memberships", { filter: `establishment = ${pbString(id)}`, expand: "user", perPage: ALL_ROWS }) : { items: [] };
+  // The list route searches, sorts and counts at 2,000 customers (U1).
   await pager(document.getElementById("customers"), async (page) => {
-    const rels = await records("relationships", { filter: `supplier = ${pbString(id)} && status = "active"`, expand: "customer", sort: "-created", page: String(page) });
+    const q = new URLSearchParams({ page: String(page), perPage: String(PAGE_SIZE) });
+    for (const [k, v] of new FormData(document.getElementById("customers-filter"))) {
+      if (v.trim()) q.set(k, v.trim());
+    }
+    const rels = await api("GET", `/api/vigie/establishments/${encodeURIComponent(id)}/customers?${q}`);
+    document.getElementById("customers-count").textContent =
+      t(rels.totalItems === 1 ? "filter.oneCustomer" : "filter.customers").replace("{n}", formatNumber(rels.totalItems));
     const rows = rels.items.map((r) => customerRow(r, isAdmin, members));
     document.querySelector("#customers tbody").replaceChildren(...rows);
     document.getElementById("no-customers").hidden = rows.length > 0 || page > 1;
-    return rows.length === PAGE_SIZE;
+    return page < rels.totalPages;
   });
 }
 
@@ -61,4 +71,18 @@ async function saveReferents(relationshipId, select) {
   }
 }
 
-document.addEventListener("DOMContentLoaded", () => startPage("supplier", show));
+// refilter shows the first page of what the search and sort now ask; the
+// search box waits for a pause in typing.
+let refilterTimer = null;
+function refilter(delay) {
+  clearTimeout(refilterTimer);
+  refilterTimer = setTimeout(() => shown && show(...shown).catch((err) => flash(errorText(err), true)), delay);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const filter = document.getElementById("customers-filter");
+  filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilter(0); });
+  filter.sort.addEventListener("change", () => refilter(0));
+  filter.q.addEventListener("input", () => refilter(300));
+  startPage("supplier", show);
+});

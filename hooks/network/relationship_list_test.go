@@ -63,6 +63,16 @@ func supplierListWorld(t *testing.T) (*netWorld, http.Handler, map[string]string
 		testkit.Save(t, w.App, rel)
 		names[rel.Id] = name
 	}
+	// Home is also the supplier of three more customers, one of them ended.
+	for i, name := range []string{"Client Éole", "client zéphyr", "Client Parti"} {
+		cust := testkit.Establishment(t, w.App, name, testkit.SIRET())
+		rel := core.NewRecord(col)
+		rel.Load(map[string]any{"customer": cust.Id, "supplier": w.Home.Id, "status": "active"})
+		if i == 2 {
+			rel.Set("status", "ended")
+		}
+		testkit.Save(t, w.App, rel)
+	}
 	h, err := handler.New(w.App)
 	if err != nil {
 		t.Fatal(err)
@@ -86,15 +96,26 @@ func getJSON(t *testing.T, h http.Handler, headers map[string]string, path strin
 	return rec.Code
 }
 
-// U1, N4, T7: "My suppliers" searched, sorted and paged lists, page after
-// page, exactly the active relationships that PocketBase's own list rule
-// shows each reader; readers outside the customer get what a rule answers
+// U1, N4, T7: "My suppliers" and "My customers", searched, sorted and
+// paged, list page after page exactly the active relationships that
+// PocketBase's own list rule shows each reader, each record as that list
+// gives it; readers outside the customer get what a rule answers
 // (404, 401 for a guest), never a row.
 func TestSupplierListMatchesTheRuleU1(t *testing.T) {
 	w, h, _ := supplierListWorld(t)
-	base := "/api/vigie/establishments/" + w.Home.Id + "/suppliers"
-	ruleList := "/api/collections/relationships/records?perPage=500&expand=supplier,referents&filter=" +
-		url.QueryEscape(fmt.Sprintf(`customer = %q && status = "active"`, w.Home.Id))
+	for _, side := range []struct{ path, own, expand string }{
+		{"suppliers", "customer", "supplier,referents"}, {"customers", "supplier", "customer"},
+	} {
+		t.Run(side.path, func(t *testing.T) {
+			base := "/api/vigie/establishments/" + w.Home.Id + "/" + side.path
+			ruleList := "/api/collections/relationships/records?perPage=500&expand=" + side.expand + "&filter=" +
+				url.QueryEscape(fmt.Sprintf(`%s = %q && status = "active"`, side.own, w.Home.Id))
+			listMatchesTheRule(t, w, h, base, ruleList)
+		})
+	}
+}
+
+func listMatchesTheRule(t *testing.T, w *netWorld, h http.Handler, base, ruleList string) {
 	for _, actor := range testkit.Actors {
 		headers := w.Headers(t, actor)
 		var byRule supplierListPage
@@ -236,6 +257,17 @@ func TestSupplierListSearchAndSortU1(t *testing.T) {
 	testkit.Save(t, w.App, abeille)
 	if got := list(url.Values{"q": {"bourdon"}}); !slices.Equal(got, []string{"Bourdon SAS"}) {
 		t.Errorf("renamed since the last read: %v", got)
+	}
+	// "My customers" searches the customers' names the same way.
+	var customers struct {
+		TotalItems int
+		Items      []struct {
+			Expand struct{ Customer struct{ Name string } }
+		}
+	}
+	if code := getJSON(t, h, admin, "/api/vigie/establishments/"+w.Home.Id+"/customers?q=ZEPHYR", &customers); code != http.StatusOK ||
+		customers.TotalItems != 1 || customers.Items[0].Expand.Customer.Name != "client zéphyr" {
+		t.Errorf("customers?q=ZEPHYR: %d %+v", code, customers)
 	}
 }
 

@@ -23,14 +23,14 @@ import (
 	"vigie/internal/textfold"
 )
 
-// "My suppliers" at 20,000 suppliers (U1): PocketBase's filter on
-// supplier.name joins every relationship to its establishment in each
-// request (5 s on the large-customer set), so the list's search, sort and
-// count are answered here, from the rows the relationships rule shows the
-// caller (kept until a write to the tables they come from), and the page's
-// records are then read and expanded as the list endpoint does
-// (records.EnrichList: the expanded collections' own rules, emails hidden
-// as PocketBase hides them).
+// "My suppliers" at 20,000 suppliers and "My customers" at 2,000 customers
+// (U1): PocketBase's filter on supplier.name joins every relationship to
+// its establishment in each request (5 s on the large-customer set), so
+// the lists' search, sort and count are answered here, from the rows the
+// relationships rule shows the caller (kept until a write to the tables
+// they come from), and the page's records are then read and expanded as
+// the list endpoint does (records.EnrichList: the expanded collections'
+// own rules, emails hidden as PocketBase hides them).
 
 // The orders the list may ask.
 const (
@@ -64,8 +64,9 @@ type supplierList struct {
 // listKey names a cached list; the app is part of it because each test
 // runs its own.
 type listKey struct {
-	app            core.App
-	customer, user string
+	app       core.App
+	side      listSide
+	own, user string
 }
 
 var supplierLists = struct {
@@ -112,53 +113,73 @@ func parseSupplierQuery(q url.Values) (supplierQuery, error) {
 	return out, nil
 }
 
+// The two sides of a relationship a list can show: a customer's suppliers
+// ("My suppliers") and a supplier's customers ("My customers").
+type listSide struct {
+	own, other string // the path's establishment, the listed one
+	expand     string // the listed establishment and the contacts
+}
+
+var (
+	suppliersSide = listSide{own: "customer", other: "supplier", expand: "supplier,referents"}
+	customersSide = listSide{own: "supplier", other: "customer", expand: "customer"}
+)
+
 // bindSupplierListRoute serves GET /api/vigie/establishments/{id}/suppliers
-// to the customer's members: its active relationships the caller sees,
-// searched by name or SIRET, sorted and paged, in PocketBase's list shape.
+// to the customer's members and GET …/{id}/customers to the supplier's:
+// the active relationships the caller sees on that side, searched by the
+// other side's name or SIRET, sorted and paged, in PocketBase's list shape.
 func bindSupplierListRoute(se *core.ServeEvent) {
 	se.Router.GET("/api/vigie/establishments/{id}/suppliers", func(e *core.RequestEvent) error {
-		customer, err := tenancy.RequireCapability(e, e.Request.PathValue("id"), profiles.Member)
-		if err != nil {
-			return err
+		return serveRelationshipList(e, suppliersSide)
+	})
+	se.Router.GET("/api/vigie/establishments/{id}/customers", func(e *core.RequestEvent) error {
+		return serveRelationshipList(e, customersSide)
+	})
+}
+
+func serveRelationshipList(e *core.RequestEvent, side listSide) error {
+	own, err := tenancy.RequireCapability(e, e.Request.PathValue("id"), profiles.Member)
+	if err != nil {
+		return err
+	}
+	query, err := parseSupplierQuery(e.Request.URL.Query())
+	if err != nil {
+		return err
+	}
+	viewer := ""
+	if !e.HasSuperuserAuth() {
+		viewer = e.Auth.Id
+	}
+	list, err := visibleList(e.App, side, own.Id, viewer)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	ids, total := list.page(query)
+	relationships, err := e.App.FindCachedCollectionByNameOrId(schema.Relationships)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	found, err := e.App.FindRecordsByIds(relationships, ids)
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	byID := make(map[string]*core.Record, len(found))
+	for _, r := range found {
+		byID[r.Id] = r
+	}
+	items := make([]*core.Record, 0, len(ids))
+	for _, id := range ids { // in the list's order; a row gone since it was read is left out
+		if r := byID[id]; r != nil && r.GetString(side.own) == own.Id && r.GetString("status") == schema.RelationshipActive {
+			items = append(items, r)
 		}
-		query, err := parseSupplierQuery(e.Request.URL.Query())
-		if err != nil {
-			return err
-		}
-		viewer := ""
-		if !e.HasSuperuserAuth() {
-			viewer = e.Auth.Id
-		}
-		list, err := visibleSupplierList(e.App, customer.Id, viewer)
-		if err != nil {
-			return e.InternalServerError("", err)
-		}
-		ids, total := list.page(query)
-		relationships, err := e.App.FindCachedCollectionByNameOrId(schema.Relationships)
-		if err != nil {
-			return e.InternalServerError("", err)
-		}
-		found, err := e.App.FindRecordsByIds(relationships, ids)
-		if err != nil {
-			return e.InternalServerError("", err)
-		}
-		byID := make(map[string]*core.Record, len(found))
-		for _, r := range found {
-			byID[r.Id] = r
-		}
-		items := make([]*core.Record, 0, len(ids))
-		for _, id := range ids { // in the list's order; a row gone since it was read is left out
-			if r := byID[id]; r != nil && r.GetString("customer") == customer.Id && r.GetString("status") == schema.RelationshipActive {
-				items = append(items, r)
-			}
-		}
-		if err := records.EnrichList(e, relationships, items, "supplier", "referents"); err != nil {
-			return e.InternalServerError("", err)
-		}
-		return e.JSON(http.StatusOK, map[string]any{
-			"page": query.Page, "perPage": query.PerPage, "totalItems": total,
-			"totalPages": (total + query.PerPage - 1) / query.PerPage, "items": items,
-		})
+	}
+	if err := records.EnrichList(e, relationships, items, strings.Split(side.expand, ",")...); err != nil {
+		return e.InternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{
+		"page": query.Page, "perPage": query.PerPage, "totalItems": total,
+		"totalPages": (total + query.PerPage - 1) / query.PerPage, "items": items,
 	})
 }
 
@@ -181,16 +202,16 @@ func (l *supplierList) page(q supplierQuery) ([]string, int) {
 	return ids, matched
 }
 
-// visibleSupplierList is customer's active relationships that viewer sees,
-// by supplier name: the relationships rule's own question (a relationship
-// access row, audience.SeesRelationshipSQL) asked once for all of them.
-// An empty viewer is the operator, who sees them all.
-func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, error) {
+// visibleList is own's active relationships on side that viewer sees, by
+// the other side's name: the relationships rule's own question (a
+// relationship access row, audience.SeesRelationshipSQL) asked once for
+// all of them. An empty viewer is the operator, who sees them all.
+func visibleList(app core.App, side listSide, own, viewer string) (*supplierList, error) {
 	changes, err := listCount(app)
 	if err != nil {
 		return nil, err
 	}
-	key := listKey{app, customer, viewer}
+	key := listKey{app, side, own, viewer}
 	supplierLists.Lock()
 	kept := supplierLists.m[key]
 	supplierLists.Unlock()
@@ -199,8 +220,8 @@ func visibleSupplierList(app core.App, customer, viewer string) (*supplierList, 
 	}
 	q := app.DB().Select("r.id AS rel", "e.name AS name", "e.siret AS siret", "e.city AS city", "r.created AS created").
 		From(schema.Relationships+" r").
-		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = r.supplier")).
-		Where(dbx.HashExp{"r.customer": customer, "r.status": schema.RelationshipActive})
+		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = r."+side.other)).
+		Where(dbx.HashExp{"r." + side.own: own, "r.status": schema.RelationshipActive})
 	if viewer != "" {
 		q = q.InnerJoin(schema.DocumentAccess+" g", dbx.NewExp(audience.SeesRelationshipSQL("g", "r.id"), dbx.Params{"u": viewer}))
 	}
