@@ -14,7 +14,7 @@ import (
 
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
-	root.AddCommand(directoryCommand(app))
+	root.AddCommand(directoryCommand(app, cfg))
 	root.AddCommand(accessCommand(app))
 	root.AddCommand(remindersCommand(app, cfg))
 	root.AddCommand(housekeepingCommand(app, cfg))

@@ -13,11 +13,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigie/hooks/network"
+	"vigie/internal/config"
 	"vigie/internal/sirene"
 )
 
 // directoryCommand is `vigie directory import FILE [--legal-units FILE]` (N1).
-func directoryCommand(app core.App) *cobra.Command {
+func directoryCommand(app core.App, cfg *config.Config) *cobra.Command {
 	dir := &cobra.Command{Use: "directory", Short: "Manage the establishment directory (SIRENE)"}
 	var legalUnits string
 	imp := &cobra.Command{
@@ -29,7 +30,7 @@ func directoryCommand(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			return importDirectory(app, args[0], legalUnits, c.OutOrStdout(), c.ErrOrStderr())
+			return importDirectory(app, cfg, args[0], legalUnits, c.OutOrStdout(), c.ErrOrStderr())
 		},
 	}
 	imp.Flags().StringVar(&legalUnits, "legal-units", "", "StockUniteLegale file (CSV or zip) giving company names")
@@ -37,7 +38,7 @@ func directoryCommand(app core.App) *cobra.Command {
 	return dir
 }
 
-func importDirectory(app core.App, path, legalUnitsPath string, out, errOut io.Writer) error {
+func importDirectory(app core.App, cfg *config.Config, path, legalUnitsPath string, out, errOut io.Writer) error {
 	started := time.Now()
 	names, err := loadNames(legalUnitsPath, errOut)
 	if err != nil {
@@ -69,6 +70,14 @@ func importDirectory(app core.App, path, legalUnitsPath string, out, errOut io.W
 	elapsed := time.Since(started)
 	fmt.Fprintf(out, "%d establishments written, %d malformed lines skipped, in %s (%.0f rows/s)\n",
 		stats.Written, stats.Skipped, elapsed.Round(time.Millisecond), float64(stats.Written)/elapsed.Seconds())
+	// V9: the portal's establishments follow the registry; customers under
+	// contract with one that closed are told.
+	changes, err := network.WatchRegistry(app, cfg, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "registry watch: %d establishments of the portal closed (%d people informed), %d reopened\n",
+		changes.Closed, changes.Informed, changes.Reopened)
 	return nil
 }
 

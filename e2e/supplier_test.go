@@ -122,4 +122,15 @@ func TestSupplierPageU2(t *testing.T) {
 	if hidden, _ := chromedp.Run(other, chromedp.Evaluate[bool](`document.getElementById("documents-section").hidden`)); !hidden {
 		t.Error("a supplier the customer does not follow shows documents")
 	}
+	// V9: a supplier the registry says closed shows it, on its page and in
+	// My suppliers.
+	home, _ := w.App.FindRecordById(schema.Establishments, w.Home.Id)
+	home.Set("closedAt", time.Now().UTC())
+	testkit.Save(t, w.App, home)
+	browsertest.Do(t, other,
+		chromedp.Navigate(base+"/supplier.html?customer="+w.Customer.Id+"&supplier="+w.Home.Id),
+		chromedp.WaitVisible(chromedp.CSS(`#identity [data-closed]`)),
+		chromedp.Navigate(base+"/suppliers.html"),
+		chromedp.WaitVisible(chromedp.CSS(`#suppliers tr[data-siret="`+w.Home.GetString("siret")+`"] [data-closed]`)),
+	)
 }

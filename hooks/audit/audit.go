@@ -25,6 +25,8 @@ const (
 	AccessRefused       = "access_request.refused"
 	RelationshipCreated = "relationship.created"
 	RelationshipUpdated = "relationship.updated"
+	RegistryClosed      = "establishment.registry_closed"
+	RegistryReopened    = "establishment.registry_reopened"
 	LockForceUnlocked   = "lock.force_unlocked"
 	SignedIn            = "auth.signed_in"
 	SignInFailed        = "auth.failed"

@@ -35,7 +35,7 @@ func portalDirectoryRow(est *core.Record) dbx.Params {
 	return directoryParams(sirene.Establishment{
 		SIRET: est.GetString("siret"), SIREN: est.GetString("siren"), Name: est.GetString("name"),
 		Address: est.GetString("address"), PostalCode: est.GetString("postalCode"), City: est.GetString("city"),
-		NAF: est.GetString("naf"), Active: true,
+		NAF: est.GetString("naf"), Active: est.GetDateTime("closedAt").IsZero(),
 	})
 }
 

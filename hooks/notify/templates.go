@@ -12,6 +12,7 @@ const (
 	KindAccessRefused    = "access_refused"
 	KindProfileToReview  = "profile_to_review"
 	KindSupplierAdded    = "supplier_added"
+	KindSupplierClosed   = "supplier_closed" // the registry says a supplier under contract closed (V9)
 	KindDocumentReminder = "document_reminder"
 	KindShareLink        = "share_link"
 	KindShareOpened      = "share_opened"
@@ -74,6 +75,12 @@ var templates = map[string]map[string]text{
 			"{{.customer}} a ajouté {{.name}} ({{.email}}) à {{.establishment}} avec le profil « {{.profile}} ». Vérifiez ses droits dans « Mon entreprise » :\n{{.link}}\n"},
 		"en": {"New user to review in {{.establishment}}",
 			"{{.customer}} added {{.name}} ({{.email}}) to {{.establishment}} with the profile \"{{.profile}}\". Review their rights in \"My company\":\n{{.link}}\n"},
+	},
+	KindSupplierClosed: {
+		"fr": {"{{.supplier}} est fermé au registre",
+			"Le répertoire SIRENE indique que l'établissement {{.supplier}} (SIRET {{.siret}}), avec lequel {{.customer}} a un contrat en cours, est fermé. Vérifiez le contrat et les documents de vigilance :\n{{.link}}\n"},
+		"en": {"{{.supplier}} is closed in the registry",
+			"The SIRENE directory says that the establishment {{.supplier}} (SIRET {{.siret}}), with which {{.customer}} has a live contract, is closed. Check the contract and the vigilance documents:\n{{.link}}\n"},
 	},
 	KindSupplierAdded: {
 		"fr": {"{{.customer}} vous a ajouté comme fournisseur",

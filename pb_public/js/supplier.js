@@ -36,6 +36,8 @@ async function showIdentity() {
   document.title = "Vigie — " + s.name;
   const facts = [["company.siret", s.siret], ["company.address", [s.address, s.postalCode, s.city].filter(Boolean).join(" ")],
     ["company.naf", s.naf], ["supplier.relationship", t("supplier.relationship." + relationship.status)]];
+  // V9: the registry says the establishment closed.
+  if (s.closedAt) facts.push(["supplier.registry", el("span", { class: "badge expired", dataset: { closed: "1" } }, t("supplier.closedSince").replace("{date}", formatDate(s.closedAt)))]);
   document.getElementById("identity").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {}, t(k)), el("dd", {}, v || "—")]));
   showSection("identity-section", true);
   showContacts();

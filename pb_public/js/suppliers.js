@@ -33,7 +33,9 @@ async function showSuppliers() {
       const refs = ((r.expand && r.expand.referents) || []).map((u) =>
         `${u.firstName || ""} ${u.lastName || ""} <${u.email}>${u.phone ? " " + u.phone : ""}`.trim());
       return el("tr", { dataset: { siret: s.siret || "" } },
-        el("td", {}, el("a", { href: supplierURL(id, r.supplier), class: "supplier-link" }, s.name || "")), el("td", {}, s.siret || ""), el("td", {}, s.city || ""),
+        el("td", {}, el("a", { href: supplierURL(id, r.supplier), class: "supplier-link" }, s.name || ""),
+          s.closedAt ? [" ", el("span", { class: "badge expired", dataset: { closed: "1" } }, t("supplier.closed"))] : []),
+        el("td", {}, s.siret || ""), el("td", {}, s.city || ""),
         el("td", {}, refs.length || !r.invitedContact ? refs.join(", ") : `${r.invitedContact} (${t("suppliers.invited")})`));
     });
     document.querySelector("#suppliers tbody").replaceChildren(...rows);
