@@ -13,7 +13,7 @@ import (
 // accessCommand is `vigie access rebuild`: re-derive every grant and access
 // row from the source records, as serve does once after an upgrade.
 func accessCommand(app core.App) *cobra.Command {
-	access := &cobra.Command{Use: "access", Short: "Access rows derived from memberships, relationships and requirements"}
+	access := &cobra.Command{Use: "access", Short: "Rebuild the access rows (who may read what) from memberships, relationships and requirements"}
 	access.AddCommand(&cobra.Command{
 		Use:          "rebuild",
 		Short:        "Re-derive every access row from the source records, in batches, reporting progress",

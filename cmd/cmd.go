@@ -14,6 +14,11 @@ import (
 
 // Register adds the sub-commands to root.
 func Register(app core.App, root *cobra.Command, cfg *config.Config) {
+	root.Use = "vigie"
+	root.Short = "Vigie: compliance documents collected from suppliers and shared under access control"
+	root.Long = root.Short + ".\n\nStart with `vigie serve` (pages at http://127.0.0.1:8090/, dashboard at /_/), then, in a\n" +
+		"second terminal, `vigie superuser upsert EMAIL PASSWORD` and `vigie demo`. Vigie's own commands: access,\n" +
+		"demo, directory, housekeeping, reminders; the others are PocketBase's."
 	root.AddCommand(directoryCommand(app, cfg))
 	root.AddCommand(accessCommand(app))
 	root.AddCommand(remindersCommand(app, cfg))

@@ -19,7 +19,7 @@ import (
 
 // directoryCommand is `vigie directory import FILE [--legal-units FILE]` (N1).
 func directoryCommand(app core.App, cfg *config.Config) *cobra.Command {
-	dir := &cobra.Command{Use: "directory", Short: "Manage the establishment directory (SIRENE)"}
+	dir := &cobra.Command{Use: "directory", Short: "Import the establishment directory (SIRENE) and watch the registry"}
 	var legalUnits string
 	imp := &cobra.Command{
 		Use:          "import FILE",

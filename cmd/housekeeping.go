@@ -41,7 +41,7 @@ func housekeepingCommand(app core.App, cfg *config.Config) *cobra.Command {
 		},
 	}
 	run.Flags().DurationVar(&orphanAge, "orphans-older-than", reminders.OrphanAge, "remove stored files without a record written before this long ago")
-	root := &cobra.Command{Use: "housekeeping", Short: "Clean-up jobs (R4)"}
+	root := &cobra.Command{Use: "housekeeping", Short: "Clean up expired locks, links, challenges and orphan files; refresh statuses (R4)"}
 	root.AddCommand(run)
 	return root
 }

@@ -15,7 +15,7 @@ import (
 // remindersCommand is `vigie reminders run [--dry-run]` (R5): one reminder
 // run now, printing each email; with --dry-run nothing is sent or recorded.
 func remindersCommand(app core.App, cfg *config.Config) *cobra.Command {
-	root := &cobra.Command{Use: "reminders", Short: "Document reminders (R1–R5)"}
+	root := &cobra.Command{Use: "reminders", Short: "Send or preview the document reminders and the weekly digest (R1–R5)"}
 	var dryRun, digest bool
 	run := &cobra.Command{
 		Use:          "run",
