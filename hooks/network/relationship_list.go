@@ -43,14 +43,18 @@ const (
 	defaultSuppliersOnPage = 50
 )
 
-// maxCachedLists bounds the cache; past it, it starts afresh.
-const maxCachedLists = 256
+// maxCachedLists and maxCachedRows bound the cache (a row is about 120
+// bytes: 300,000 of them, 15 readers of the 20,000-supplier customer, are
+// about 36 MB); past either, it starts afresh.
+const (
+	maxCachedLists = 256
+	maxCachedRows  = 300_000
+)
 
 type supplierRow struct {
 	Relationship string `db:"rel"`
 	Name         string `db:"name"`
 	SIRET        string `db:"siret"`
-	City         string `db:"city"`
 	Created      string `db:"created"`
 }
 
@@ -71,7 +75,8 @@ type listKey struct {
 
 var supplierLists = struct {
 	sync.Mutex
-	m map[listKey]*supplierList
+	m    map[listKey]*supplierList
+	rows int
 }{m: map[listKey]*supplierList{}}
 
 // supplierQuery is what one request of the list asks.
@@ -218,7 +223,7 @@ func visibleList(app core.App, side listSide, own, viewer string) (*supplierList
 	if kept != nil && kept.changes == changes {
 		return kept, nil
 	}
-	q := app.DB().Select("r.id AS rel", "e.name AS name", "e.siret AS siret", "e.city AS city", "r.created AS created").
+	q := app.DB().Select("r.id AS rel", "e.name AS name", "e.siret AS siret", "r.created AS created").
 		From(schema.Relationships+" r").
 		InnerJoin(schema.Establishments+" e", dbx.NewExp("e.id = r."+side.other)).
 		Where(dbx.HashExp{"r." + side.own: own, "r.status": schema.RelationshipActive})
@@ -235,10 +240,15 @@ func visibleList(app core.App, side listSide, own, viewer string) (*supplierList
 	}
 	list.sortRows()
 	supplierLists.Lock()
-	if len(supplierLists.m) >= maxCachedLists {
+	if len(supplierLists.m) >= maxCachedLists || supplierLists.rows+len(list.rows) > maxCachedRows {
 		clear(supplierLists.m)
+		supplierLists.rows = 0
+	}
+	if old := supplierLists.m[key]; old != nil {
+		supplierLists.rows -= len(old.rows)
 	}
 	supplierLists.m[key] = list
+	supplierLists.rows += len(list.rows)
 	supplierLists.Unlock()
 	return list, nil
 }
@@ -270,6 +280,9 @@ func (l *supplierList) sortRows() {
 	slices.SortStableFunc(oldest, func(a, b int32) int { return strings.Compare(rows[a].Created, rows[b].Created) })
 	l.orders = map[string][]int32{supplierSortName: byName, supplierSortNameDesc: reversed(byName),
 		supplierSortOldest: oldest, supplierSortNewest: reversed(oldest)}
+	for i := range rows {
+		rows[i].Created = "" // in the orders now
+	}
 }
 
 func reversed(s []int32) []int32 {
