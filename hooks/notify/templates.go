@@ -3,21 +3,22 @@ package notify
 // Kinds of notification, each with a French and an English text. Templates
 // use text/template syntax over the message's Vars.
 const (
-	KindInvitation       = "invitation"
-	KindMemberAdded      = "member_added"
-	KindMemberInvited    = "member_invited"  // an existing user asked to join (S9)
-	KindContactInvited   = "contact_invited" // a supplier's first contact, new to Vigie, asked to join (S10)
-	KindAccessRequested  = "access_requested"
-	KindAccessApproved   = "access_approved"
-	KindAccessRefused    = "access_refused"
-	KindProfileToReview  = "profile_to_review"
-	KindSupplierAdded    = "supplier_added"
-	KindSupplierClosed   = "supplier_closed" // the registry says a supplier under contract closed (V9)
-	KindDocumentReminder = "document_reminder"
-	KindShareLink        = "share_link"
-	KindShareOpened      = "share_opened"
-	KindShareAccepted    = "share_accepted"
-	KindComplianceDigest = "compliance_digest"
+	KindInvitation        = "invitation"
+	KindMemberAdded       = "member_added"
+	KindMemberInvited     = "member_invited"  // an existing user asked to join (S9)
+	KindContactInvited    = "contact_invited" // a supplier's first contact, new to Vigie, asked to join (S10)
+	KindAccessRequested   = "access_requested"
+	KindAccessApproved    = "access_approved"
+	KindAccessRefused     = "access_refused"
+	KindProfileToReview   = "profile_to_review"
+	KindSupplierAdded     = "supplier_added"
+	KindSupplierClosed    = "supplier_closed" // the registry says a supplier under contract closed (V9)
+	KindDocumentReminder  = "document_reminder"
+	KindReminderEscalated = "reminder_escalated" // reminders without effect, told to the customer (V7)
+	KindShareLink         = "share_link"
+	KindShareOpened       = "share_opened"
+	KindShareAccepted     = "share_accepted"
+	KindComplianceDigest  = "compliance_digest"
 
 	// Notices of credential changes (OWASP ASVS 2.2.3, 2.5.5, 2.8.5): no
 	// secret, the time, and what to do if it was not the holder.
@@ -75,6 +76,12 @@ var templates = map[string]map[string]text{
 			"{{.customer}} a ajouté {{.name}} ({{.email}}) à {{.establishment}} avec le profil « {{.profile}} ». Vérifiez ses droits dans « Mon entreprise » :\n{{.link}}\n"},
 		"en": {"New user to review in {{.establishment}}",
 			"{{.customer}} added {{.name}} ({{.email}}) to {{.establishment}} with the profile \"{{.profile}}\". Review their rights in \"My company\":\n{{.link}}\n"},
+	},
+	KindReminderEscalated: {
+		"fr": {"{{.count}} document(s) toujours non valide(s) après {{.after}} relances",
+			"Bonjour,\n\nAprès {{.after}} relances restées sans nouveau document, ces documents que vous demandez ne sont toujours pas valides :\n{{.items}}\n\nVoyez où en est le fournisseur et relancez-le directement si besoin :\n{{.link}}\n"},
+		"en": {"{{.count}} document(s) still not valid after {{.after}} reminders",
+			"Hello,\n\nAfter {{.after}} reminders that brought no new document, these documents you ask for are still not valid:\n{{.items}}\n\nSee where the supplier stands and contact it directly if needed:\n{{.link}}\n"},
 	},
 	KindSupplierClosed: {
 		"fr": {"{{.supplier}} est fermé au registre",

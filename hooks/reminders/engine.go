@@ -52,6 +52,10 @@ type Report struct {
 	Today  string
 	Items  []Item
 	Emails []Email
+	// Escalated are the items whose customer is told (V7), Escalations the
+	// messages that tell it.
+	Escalated   []Item
+	Escalations []Email
 }
 
 // Engine runs reminders; Cfg gives the time zone and the public URL.
@@ -113,6 +117,34 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 		out = append(out, outgoing{user, vars})
 		report.Emails = append(report.Emails, Email{To: user.Email(), User: u, Subject: subject, Body: body, Items: len(byRecipient[u])})
 	}
+	escalated, escalateTo, err := en.escalations(items)
+	if err != nil {
+		return nil, err
+	}
+	report.Escalated = escalated
+	told := make([]string, 0, len(escalateTo))
+	for u := range escalateTo {
+		told = append(told, u)
+	}
+	sort.Strings(told)
+	if err := names.preload(schema.Users, told); err != nil {
+		return nil, err
+	}
+	type escalation struct {
+		user *core.Record
+		msg  notify.Message
+	}
+	var escalations []escalation
+	for _, u := range told {
+		user := names.record(schema.Users, u)
+		if user == nil {
+			continue
+		}
+		msg := en.escalationMessage(names, user, escalateTo[u])
+		subject, body, _ := notify.Render(msg.Kind, user.GetString("lang"), msg.Vars)
+		escalations = append(escalations, escalation{user, msg})
+		report.Escalations = append(report.Escalations, Email{To: user.Email(), User: u, Subject: subject, Body: body, Items: len(escalateTo[u])})
+	}
 	if dryRun {
 		return report, nil
 	}
@@ -132,6 +164,16 @@ func (en *Engine) Run(now time.Time, dryRun bool) (*Report, error) {
 		for _, o := range out {
 			if err := notify.Queue(tx, w, o.user, notify.Message{Kind: notify.KindDocumentReminder, Vars: o.vars,
 				Data: map[string]any{"items": len(byRecipient[o.user.Id])}}); err != nil {
+				return err
+			}
+		}
+		for _, it := range escalated {
+			w.Row(schema.ReminderLog, map[string]any{"id": core.GenerateDefaultRandomId(),
+				"item": it.key(), "step": it.Step, "customer": it.Customer, "supplier": it.Supplier, "type": it.Type,
+				"document": it.Document, "recipients": "[]", "sentAt": sentAt.String()})
+		}
+		for _, e := range escalations {
+			if err := notify.Queue(tx, w, e.user, e.msg); err != nil {
 				return err
 			}
 		}

@@ -80,6 +80,9 @@ func TestRemindersAndDigestOver120DaysR2R3(t *testing.T) {
 			if strings.Contains(m.Subject, "non conforme") {
 				kind = "digest"
 			}
+			if strings.Contains(m.Subject, "relances") {
+				kind = "escalation"
+			}
 			var what []string
 			for _, code := range []string{"Extrait Kbis", "URSSAF"} {
 				if strings.Contains(m.Text, code) {
@@ -157,6 +160,16 @@ func TestRemindersAndDigestOver120DaysR2R3(t *testing.T) {
 	}
 	want["admin@customer.test"] = weekly(0, 79, "")
 	want["admin@second.test"] = weekly(41, 59, "")
+	// V7: the URSSAF attestation missing at its third reminder (m2, day 14)
+	// is told to Customer's admin once (no member in charge), before that
+	// day's digest; Kbis, renewed after two overdue reminders, never is.
+	escalated := "14:escalation:"
+	at := slices.IndexFunc(want["admin@customer.test"], func(e string) bool {
+		var d int
+		fmt.Sscanf(e, "%d:", &d)
+		return d >= 14
+	})
+	want["admin@customer.test"] = slices.Insert(want["admin@customer.test"], at, escalated)
 	for who := range got {
 		if _, ok := want[who]; !ok {
 			t.Errorf("%s got unexpected emails: %v", who, got[who])
@@ -178,7 +191,7 @@ func TestRemindersAndDigestOver120DaysR2R3(t *testing.T) {
 			t.Fatal(err)
 		}
 		n, _ := s.App.CountRecords(schema.Notifications, dbx.And(dbx.HashExp{"user": u.Id},
-			dbx.In("kind", "document_reminder", "compliance_digest")))
+			dbx.In("kind", "document_reminder", "compliance_digest", "reminder_escalated")))
 		if int(n) != len(list) {
 			t.Errorf("%s: %d notifications for %d emails", who, n, len(list))
 		}

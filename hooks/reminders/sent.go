@@ -104,7 +104,7 @@ func sentAbout(app core.App, customer, supplier string, page, perPage int) ([]Se
 	err := app.DB().NewQuery("SELECT l.type, l.step, l.document, l.sentAt, COALESCE(json_array_length(l.recipients), 0) AS recipients," +
 		" COALESCE(t.code, '') AS code, COALESCE(t.name, '') AS name, COALESCE(t.nameEn, '') AS nameEn" +
 		" FROM " + schema.ReminderLog + " l LEFT JOIN " + schema.DocumentTypes + " t ON t.id = l.type" +
-		" WHERE l.customer = {:c} AND l.supplier = {:s} ORDER BY l.sentAt DESC, l.id DESC LIMIT {:limit} OFFSET {:offset}").
+		" WHERE l.customer = {:c} AND l.supplier = {:s} AND l.step NOT LIKE '" + escalationPrefix + "%' ORDER BY l.sentAt DESC, l.id DESC LIMIT {:limit} OFFSET {:offset}").
 		Bind(dbx.Params{"c": customer, "s": supplier, "limit": perPage, "offset": (page - 1) * perPage}).All(&rows)
 	if err != nil {
 		return nil, err

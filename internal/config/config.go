@@ -27,6 +27,9 @@ type Config struct {
 	// ExpiringDays is the window before a document's last valid day in
 	// which it is "expiring" (D5).
 	ExpiringDays int
+	// EscalateAfter is how many reminders an overdue item gets before the
+	// customer's member in charge is told (V7).
+	EscalateAfter int
 	// LockTimeout is how long a record lock lasts (K2).
 	LockTimeout time.Duration
 	// ReminderSchedule is the cron expression of the reminder run (R1).
@@ -72,6 +75,7 @@ func Default() Config {
 		SMTP:                 SMTP{Port: 587, SenderName: "Vigie"},
 		UploadLimitMB:        10,
 		ExpiringDays:         30,
+		EscalateAfter:        3,
 		LockTimeout:          4 * time.Hour,
 		ReminderSchedule:     "0 7 * * *",
 		DigestSchedule:       "0 7 * * 1",
@@ -104,6 +108,7 @@ func (c *Config) settings() []setting {
 		{"VIGIE_ENCRYPTION_KEY", "encryption-key", "32-byte key (64 hex digits) encrypting TOTP secrets; generated into pb_data when empty", &c.EncryptionKey},
 		{"VIGIE_UPLOAD_LIMIT_MB", "upload-limit-mb", "largest accepted document, in MB", &c.UploadLimitMB},
 		{"VIGIE_EXPIRING_DAYS", "expiring-days", "days before a document's end date in which it counts as expiring", &c.ExpiringDays},
+		{"VIGIE_ESCALATE_AFTER", "escalate-after", "reminders an overdue document gets before the customer's member in charge is told", &c.EscalateAfter},
 		{"VIGIE_LOCK_TIMEOUT", "lock-timeout", "how long a record lock lasts", &c.LockTimeout},
 		{"VIGIE_REMINDER_SCHEDULE", "reminder-schedule", "cron expression of the reminder run", &c.ReminderSchedule},
 		{"VIGIE_DIGEST_SCHEDULE", "digest-schedule", "cron expression of the customers' weekly digest", &c.DigestSchedule},
