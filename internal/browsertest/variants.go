@@ -93,7 +93,10 @@ const untranslated = `(async () => {
   // Words of English sentences (a server message shown raw) that no French
   // text of the portal holds.
   const englishWords = /\b(the|your|you|with|this|please|unable|invalid|must|cannot|sign in)\b/i;
-  return texts.filter((s) => english.has(s) || keys.has(s) || englishWords.test(s) ||
+  // A code shown as it is stored: a profile ("full_access"), an audit
+  // action ("membership.created").
+  const rawCode = /^[a-z]+(_[a-z]+)+$|^[a-z]+\.[a-z]+(_[a-z]+)*$/;
+  return texts.filter((s) => english.has(s) || keys.has(s) || englishWords.test(s) || rawCode.test(s) ||
     /\[object |\bundefined\b|\bNaN\b|Invalid Date|\bnull\b/.test(s));
 })()`
 

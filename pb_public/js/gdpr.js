@@ -1,26 +1,36 @@
 // GDPR tab (S4, S5, S6), for an establishment's admins: support access,
 // everyone with access, and the audit log.
-import { t } from "./i18n.js";
-import { ALL_ROWS, ApiError, api, auth, el, errorText, flash, formatTime, pbString, records, signOut, startHeader } from "./api.js";
+import { has, t } from "./i18n.js";
+import { ALL_ROWS, ApiError, PAGE_SIZE, api, auth, el, errorText, flash, formatTime, pager, pbString, records, signOut, startHeader } from "./api.js";
 
 let adminOf = [];
 
 async function show() {
   const id = document.getElementById("establishment").value;
   if (!id) return;
-  const [est, overview, audit] = await Promise.all([
+  const [est, overview] = await Promise.all([
     api("GET", `/api/collections/establishments/records/${id}`),
     api("GET", `/api/vigie/establishments/${id}/access-overview`),
-    records("audit_log", { filter: `establishment = ${pbString(id)}`, sort: "-created", perPage: "50" }),
   ]);
   const form = document.getElementById("support");
   form.enabled.checked = !!est.supportAccess;
   form.until.value = (est.supportUntil || "").slice(0, 10);
   document.querySelector("#overview tbody").replaceChildren(...overview.items.map((i) => el("tr", { dataset: { email: i.user.email, kind: i.kind } },
-    el("td", {}, `${i.user.firstName} ${i.user.lastName}`.trim()), el("td", {}, i.user.email), el("td", {}, i.profile),
-    el("td", {}, i.kind), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, formatTime(i.lastLogin)))));
-  document.querySelector("#audit tbody").replaceChildren(...audit.items.map((a) => el("tr", { dataset: { action: a.action } },
-    el("td", {}, formatTime(a.created)), el("td", {}, a.action), el("td", {}, a.actorEmail || a.actor))));
+    el("td", {}, `${i.user.firstName} ${i.user.lastName}`.trim()), el("td", {}, i.user.email), el("td", {}, known("profile." + i.profile, i.profile)),
+    el("td", {}, known("gdpr.kind." + i.kind, i.kind)), el("td", {}, String(i.passwordScore)), el("td", {}, i.totp ? "✓" : "—"), el("td", {}, formatTime(i.lastLogin)))));
+  // The whole audit log, newest first, page by page (U1).
+  await pager(document.getElementById("audit"), async (page) => {
+    const audit = await records("audit_log", { filter: `establishment = ${pbString(id)}`, sort: "-created", page: String(page) });
+    document.querySelector("#audit tbody").replaceChildren(...audit.items.map((a) => el("tr", { dataset: { action: a.action } },
+      el("td", {}, formatTime(a.created)), el("td", {}, known("audit." + a.action, a.action)), el("td", {}, a.actorEmail || a.actor))));
+    return audit.items.length === PAGE_SIZE;
+  });
+}
+
+// known is key's text, or raw when the dictionary has none (an action
+// added since): never a key shown as it is.
+function known(key, raw) {
+  return has(key) ? t(key) : raw;
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
