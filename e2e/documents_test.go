@@ -152,4 +152,17 @@ func TestComplianceDashboardD5(t *testing.T) {
 	browsertest.WaitFor(t, ctx, rows+`.length === 0 && document.getElementById("compliance-count").textContent === "0 suppliers"`)
 	choose("q", siret[:9])
 	browsertest.WaitFor(t, ctx, rows+`.length === 4 && document.getElementById("compliance-count").textContent === "1 supplier"`)
+	// X2: the download holds the rows the filters keep, in the page's language.
+	browsertest.Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`{ const make = URL.createObjectURL; URL.createObjectURL = (b) => { window.madeBlob = b; return make(b); }; }`),
+		chromedp.Click(chromedp.CSS("#compliance-export")),
+	)
+	browsertest.WaitFor(t, ctx, `window.madeBlob !== undefined`)
+	exported, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.madeBlob.text()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(exported), "\r\n"); len(lines) != 5 || !strings.HasPrefix(lines[0], "Supplier;SIRET") || !strings.Contains(exported, siret) {
+		t.Errorf("exported %q: want the header and the 4 rows shown", exported)
+	}
 }

@@ -80,6 +80,17 @@ func (s *Service) bindComplianceRoute(se *core.ServeEvent) {
 		if err != nil {
 			return err
 		}
+		if format := query.Get("format"); format != "" && format != "csv" {
+			return apis.NewBadRequestError("Invalid format.", validation.Errors{
+				"format": validation.NewError("validation_invalid_format", "csv, or nothing for JSON.")})
+		}
+		if query.Get("format") == "csv" { // X2: every cell the filters keep, as a spreadsheet
+			out, err := s.allCells(e.Request.Context(), e.App, customer.Id, userID, only, financial, filter)
+			if err != nil {
+				return e.InternalServerError("", err)
+			}
+			return writeComplianceCSV(e, out, csvLang(e))
+		}
 		if !query.Has("page") && !query.Has("perPage") && !filter.active() {
 			out, err := s.Compliance(e.App, customer.Id, userID, only, financial)
 			if err != nil {

@@ -1,7 +1,7 @@
 // Compliance dashboard (D2, D5): where each supplier stands for each type
 // the customer collects, and the collected types themselves.
-import { t } from "./i18n.js";
-import { ALL_ROWS, PAGE_SIZE, api, badge, documentLink, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
+import { currentLang, t } from "./i18n.js";
+import { ALL_ROWS, ApiError, PAGE_SIZE, api, auth, badge, documentLink, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
 
 async function show(id) {
   if (!id) return;
@@ -97,6 +97,27 @@ function refilter(delay) {
   }, delay);
 }
 
+// exportCSV downloads every cell the filters keep as a CSV (X2), in the
+// page's language: fetched with the session's token, then saved.
+async function exportCSV() {
+  const id = document.getElementById("customer").value;
+  if (!id) return;
+  const q = new URLSearchParams({ format: "csv", lang: currentLang() });
+  for (const [k, v] of new FormData(document.getElementById("compliance-filter"))) {
+    if (v.trim() && !(k === "sort" && v === "name")) q.set(k, v.trim());
+  }
+  try {
+    const res = await fetch(`/api/vigie/establishments/${encodeURIComponent(id)}/compliance?${q}`, { headers: { Authorization: auth.token } });
+    if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+    const link = el("a", { href: URL.createObjectURL(await res.blob()), download: t("compliance.exportFile") });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
 async function addRequirement(ev) {
   ev.preventDefault();
   const form = ev.target;
@@ -123,6 +144,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("collect").addEventListener("submit", addRequirement);
   const filter = document.getElementById("compliance-filter");
   filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilter(0); });
+  document.getElementById("compliance-export").addEventListener("click", exportCSV);
   filter.addEventListener("change", () => refilter(0));
   filter.q.addEventListener("input", () => refilter(300));
   startPage("customer", show);

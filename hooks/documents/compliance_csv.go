@@ -1,0 +1,103 @@
+package documents
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The compliance answer as a CSV (X2): exactly the cells the caller would
+// page through with the same filters, one row each, in a file French
+// spreadsheets open as is (UTF-8 with BOM, ";"), in the caller's language.
+
+// csvTexts are the header and the values' words, per language.
+var csvTexts = map[string]map[string]string{
+	"fr": {"supplier": "Fournisseur", "siret": "SIRET", "type": "Type de document", "status": "Statut",
+		"validUntil": "Valide jusqu'au", "duty": "Vigilance", "nextDue": "Prochaine échéance",
+		"valid": "Valide", "expiring": "Expire bientôt", "expired": "Expiré", "missing": "Manquant",
+		"compliant": "À jour", "due_soon": "Échéance proche", "overdue": "En retard", "not_subject": "Non soumis"},
+	"en": {"supplier": "Supplier", "siret": "SIRET", "type": "Document type", "status": "Status",
+		"validUntil": "Valid until", "duty": "Vigilance", "nextDue": "Next check",
+		"valid": "Valid", "expiring": "Expiring", "expired": "Expired", "missing": "Missing",
+		"compliant": "Up to date", "due_soon": "Check due soon", "overdue": "Overdue", "not_subject": "Not subject"},
+}
+
+// allCells is every cell the caller sees with filter f: the filtered pages
+// as one, or the whole answer when nothing is filtered.
+func (s *Service) allCells(ctx context.Context, app core.App, customer, userID, only string, financial bool, f ComplianceFilter) (*Compliance, error) {
+	if !f.active() {
+		return s.Compliance(app, customer, userID, only, financial)
+	}
+	first, err := s.filteredPage(ctx, app, customer, userID, only, financial, f, 1, 1)
+	if err != nil || first.TotalSuppliers <= 1 {
+		return first, err
+	}
+	return s.filteredPage(ctx, app, customer, userID, only, financial, f, 1, first.TotalSuppliers)
+}
+
+// writeComplianceCSV streams out as a CSV attachment.
+func writeComplianceCSV(e *core.RequestEvent, out *Compliance, lang string) error {
+	words, ok := csvTexts[lang]
+	if !ok {
+		words = csvTexts["fr"]
+	}
+	duty := make(map[string]SupplierDuty, len(out.Suppliers))
+	for _, d := range out.Suppliers {
+		duty[d.Supplier] = d
+	}
+	h := e.Response.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+map[string]string{"fr": "conformite", "en": "compliance"}[lang]+".csv\"")
+	h.Set("Cache-Control", "no-store")
+	e.Response.WriteHeader(http.StatusOK)
+	if _, err := e.Response.Write([]byte("\ufeff")); err != nil {
+		return nil // the client went away
+	}
+	w := csv.NewWriter(e.Response)
+	w.Comma = ';'
+	w.UseCRLF = true
+	_ = w.Write([]string{words["supplier"], words["siret"], words["type"], words["status"], words["validUntil"], words["duty"], words["nextDue"]})
+	for _, it := range out.Items {
+		d := duty[it.Supplier.ID]
+		row := []string{it.Supplier.Name, it.Supplier.SIRET, it.Type.Name, words[it.Status], dayOnly(it.ValidUntil), words[d.Status], d.NextDue}
+		for i := range row {
+			row[i] = neutralise(row[i])
+		}
+		if err := w.Write(row); err != nil {
+			return nil
+		}
+	}
+	w.Flush()
+	return nil
+}
+
+// neutralise keeps a cell a spreadsheet would read as a formula as text
+// (OWASP's CSV injection advice): a quote before =, +, -, @, tab or CR.
+func neutralise(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// dayOnly is a stored date's day, "2026-12-04".
+func dayOnly(stored string) string {
+	if len(stored) >= 10 {
+		return stored[:10]
+	}
+	return stored
+}
+
+// csvLang is the export's language: asked (?lang=), else the caller's own.
+func csvLang(e *core.RequestEvent) string {
+	if l := e.Request.URL.Query().Get("lang"); l == "fr" || l == "en" {
+		return l
+	}
+	if e.Auth != nil && e.Auth.GetString("lang") == "en" {
+		return "en"
+	}
+	return "fr"
+}
