@@ -182,4 +182,11 @@ func bulkImportReport(t *testing.T, v browsertest.Variant) {
 		t.Errorf("count = %q, want %q", got, want)
 	}
 	browsertest.CheckPage(t, ctx, v, "suppliers.html, searched")
+	// X2: the list downloads as a CSV of what the search keeps.
+	browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.madeBlob = undefined`), chromedp.Click(chromedp.CSS("#suppliers-export")))
+	browsertest.WaitFor(t, ctx, `window.madeBlob !== undefined`)
+	exported, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.madeBlob.text()`, chromedp.EvalAwaitPromise))
+	if lines := strings.Split(strings.TrimSpace(exported), "\r\n"); err != nil || len(lines) != 2 || !strings.Contains(lines[1], b) {
+		t.Errorf("exported list %q (%v): want the header and the one row searched", exported, err)
+	}
 }

@@ -2,11 +2,11 @@ package documents
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"vigie/internal/spreadsheet"
 )
 
 // The compliance answer as a CSV (X2): exactly the cells the caller would
@@ -53,34 +53,19 @@ func writeComplianceCSV(e *core.RequestEvent, out *Compliance, lang string) erro
 	h.Set("Content-Disposition", `attachment; filename="`+map[string]string{"fr": "conformite", "en": "compliance"}[lang]+".csv\"")
 	h.Set("Cache-Control", "no-store")
 	e.Response.WriteHeader(http.StatusOK)
-	if _, err := e.Response.Write([]byte("\ufeff")); err != nil {
+	w, err := spreadsheet.NewWriter(e.Response)
+	if err != nil {
 		return nil // the client went away
 	}
-	w := csv.NewWriter(e.Response)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write([]string{words["supplier"], words["siret"], words["type"], words["status"], words["validUntil"], words["duty"], words["nextDue"]})
+	_ = w.Write(words["supplier"], words["siret"], words["type"], words["status"], words["validUntil"], words["duty"], words["nextDue"])
 	for _, it := range out.Items {
 		d := duty[it.Supplier.ID]
-		row := []string{it.Supplier.Name, it.Supplier.SIRET, it.Type.Name, words[it.Status], dayOnly(it.ValidUntil), words[d.Status], d.NextDue}
-		for i := range row {
-			row[i] = neutralise(row[i])
-		}
-		if err := w.Write(row); err != nil {
+		if err := w.Write(it.Supplier.Name, it.Supplier.SIRET, it.Type.Name, words[it.Status], dayOnly(it.ValidUntil), words[d.Status], d.NextDue); err != nil {
 			return nil
 		}
 	}
-	w.Flush()
+	_ = w.Flush()
 	return nil
-}
-
-// neutralise keeps a cell a spreadsheet would read as a formula as text
-// (OWASP's CSV injection advice): a quote before =, +, -, @, tab or CR.
-func neutralise(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }
 
 // dayOnly is a stored date's day, "2026-12-04".

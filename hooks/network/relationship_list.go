@@ -160,6 +160,17 @@ func serveRelationshipList(e *core.RequestEvent, side listSide) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
+	switch format := e.Request.URL.Query().Get("format"); format {
+	case "":
+	case "csv":
+		all := query
+		all.Page, all.PerPage = 1, len(list.rows)+1
+		ids, _ := list.page(all)
+		return writeListCSV(e, side, ids)
+	default:
+		return apis.NewBadRequestError("Invalid format.", validation.Errors{
+			"format": validation.NewError("validation_invalid_format", "csv, or nothing for JSON.")})
+	}
 	ids, total := list.page(query)
 	relationships, err := e.App.FindCachedCollectionByNameOrId(schema.Relationships)
 	if err != nil {

@@ -144,6 +144,23 @@ func listMatchesTheRule(t *testing.T, w *netWorld, h http.Handler, base, ruleLis
 		}
 		code := getJSON(t, h, headers, base, nil)
 		isMember := slices.Contains(testkit.Members, actor) || actor == testkit.Operator
+		// X2: the CSV holds the same rows, and nothing for a refused reader.
+		req := httptest.NewRequest(http.MethodGet, base+"?format=csv", nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != code {
+			t.Errorf("%s: CSV %d, list %d", actor, rec.Code, code)
+		}
+		if rec.Code == http.StatusOK {
+			if lines := strings.Count(rec.Body.String(), "\r\n"); lines-1 != len(want) {
+				t.Errorf("%s: CSV of %d rows, the rule shows %d", actor, lines-1, len(want))
+			}
+		} else if strings.Contains(rec.Body.String(), "SIRET") {
+			t.Errorf("%s: a refused CSV holds rows", actor)
+		}
 		switch {
 		case actor == testkit.Guest:
 			if code != http.StatusUnauthorized {
@@ -214,6 +231,18 @@ func TestSupplierListSearchAndSortU1(t *testing.T) {
 	if got := list(url.Values{"q": {"ECROU"}, "sort": {"name"}}); !slices.Equal(got, []string{"ecrous et boulons", "Société Écrou"}) {
 		t.Errorf("q=ECROU: %v", got)
 	}
+	// X2: the CSV follows the search and the sort.
+	req := httptest.NewRequest(http.MethodGet, base+"?format=csv&q=ECROU&sort=name", nil)
+	for k, v := range admin {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	csvLines := strings.Split(strings.TrimSuffix(strings.TrimPrefix(rec.Body.String(), "\ufeff"), "\r\n"), "\r\n")
+	if rec.Code != 200 || len(csvLines) != 3 || !strings.HasPrefix(csvLines[0], "Nom;SIRET") ||
+		!strings.HasPrefix(csvLines[1], "ecrous et boulons;") || !strings.HasPrefix(csvLines[2], "Société Écrou;") {
+		t.Errorf("CSV q=ECROU sort=name: %d %q", rec.Code, csvLines)
+	}
 	if got := list(url.Values{"q": {"societe"}}); !slices.Equal(got, []string{"Société Écrou"}) {
 		t.Errorf("q=societe: %v", got)
 	}
@@ -277,7 +306,7 @@ func TestSupplierListRefusalsU1(t *testing.T) {
 	base := "/api/vigie/establishments/" + w.Home.Id + "/suppliers?"
 	for _, c := range []struct{ query, field string }{
 		{"sort=siret", "sort"}, {"perPage=0", "perPage"}, {"perPage=201", "perPage"}, {"page=-1", "page"},
-		{"q=" + strings.Repeat("a", 101), "q"},
+		{"q=" + strings.Repeat("a", 101), "q"}, {"format=xlsx", "format"},
 	} {
 		req := httptest.NewRequest(http.MethodGet, base+c.query, nil)
 		for k, v := range w.Headers(t, testkit.Admin) {

@@ -70,6 +70,34 @@ export async function apiLines(method, path, body, onLine) {
   }
 }
 
+// download fetches path with the session's token and saves the answer as
+// file (the CSV exports, X2): a plain link would carry no token.
+export async function download(path, file) {
+  const headers = {};
+  if (auth.token) headers.Authorization = auth.token;
+  const res = await fetch(path, { headers });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  const link = el("a", { href: URL.createObjectURL(await res.blob()), download: file });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+// exportList downloads a list of suppliers or customers (side) of
+// establishment id as a CSV, with the search and sort of the form filterId.
+export async function exportList(side, id, filterId) {
+  if (!id) return;
+  const q = new URLSearchParams({ format: "csv", lang: currentLang() });
+  for (const [k, v] of new FormData(document.getElementById(filterId))) {
+    if (v.trim()) q.set(k, v.trim());
+  }
+  try {
+    await download(`/api/vigie/establishments/${encodeURIComponent(id)}/${side}?${q}`, t("list.exportFile." + side));
+  } catch (err) {
+    flash(errorText(err), true);
+  }
+}
+
 // PAGE_SIZE rows a list shows at a time (U1); lists that feed a select of a
 // few rows (my memberships, document types, members) ask ALL_ROWS.
 export const PAGE_SIZE = 50;

@@ -1,7 +1,7 @@
 // Compliance dashboard (D2, D5): where each supplier stands for each type
 // the customer collects, and the collected types themselves.
 import { currentLang, t } from "./i18n.js";
-import { ALL_ROWS, ApiError, PAGE_SIZE, api, auth, badge, documentLink, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
+import { ALL_ROWS, PAGE_SIZE, api, badge, download, documentLink, dutyBadge, el, errorText, flash, formatDate, pager, partnersMatching, pbString, records, searchableSelect, startPage, supplierURL, typeName } from "./api.js";
 
 async function show(id) {
   if (!id) return;
@@ -107,12 +107,7 @@ async function exportCSV() {
     if (v.trim() && !(k === "sort" && v === "name")) q.set(k, v.trim());
   }
   try {
-    const res = await fetch(`/api/vigie/establishments/${encodeURIComponent(id)}/compliance?${q}`, { headers: { Authorization: auth.token } });
-    if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
-    const link = el("a", { href: URL.createObjectURL(await res.blob()), download: t("compliance.exportFile") });
-    document.body.append(link);
-    link.click();
-    link.remove();
+    await download(`/api/vigie/establishments/${encodeURIComponent(id)}/compliance?${q}`, t("compliance.exportFile"));
   } catch (err) {
     flash(errorText(err), true);
   }

@@ -1,7 +1,7 @@
 // "My customers" (N4, N8): the customers that follow an establishment and,
 // for its admins, the reference contacts chosen for each of them.
 import { t } from "./i18n.js";
-import { ALL_ROWS, PAGE_SIZE, api, el, errorText, flash, formatDate, formatNumber, pager, pbString, records, startPage } from "./api.js";
+import { ALL_ROWS, PAGE_SIZE, api, el, errorText, exportList, flash, formatDate, formatNumber, pager, pbString, records, startPage } from "./api.js";
 import { lockBox, mountLock } from "./locks.js";
 
 let shown = null; // the establishment and membership the list shows
@@ -80,6 +80,7 @@ function refilter(delay) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("customers-export").addEventListener("click", () => shown && exportList("customers", shown[0], "customers-filter"));
   const filter = document.getElementById("customers-filter");
   filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilter(0); });
   filter.sort.addEventListener("change", () => refilter(0));

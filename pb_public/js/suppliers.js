@@ -1,7 +1,7 @@
 // "My suppliers" (N1-N3, N6): a customer's suppliers with their reference
 // contacts, adding one through the directory, and the bulk import report.
 import { t } from "./i18n.js";
-import { ApiError, PAGE_SIZE, api, apiLines, auth, el, errorText, fieldError, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
+import { ApiError, PAGE_SIZE, api, apiLines, auth, el, errorText, exportList, fieldError, flash, formatNumber, myMemberships, pager, requireSignIn, signOut, supplierURL } from "./api.js";
 
 let customers = [];
 
@@ -172,6 +172,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("directory-q").addEventListener("input", (ev) => searchDirectory(ev.target.value));
   document.getElementById("add-supplier").addEventListener("submit", addSupplier);
   document.getElementById("import").addEventListener("submit", importFile);
+  document.getElementById("suppliers-export").addEventListener("click", () => exportList("suppliers", currentCustomer(), "suppliers-filter"));
   const filter = document.getElementById("suppliers-filter");
   filter.addEventListener("submit", (ev) => { ev.preventDefault(); refilterSuppliers(0); });
   filter.sort.addEventListener("change", () => refilterSuppliers(0));
