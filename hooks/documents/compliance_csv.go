@@ -2,7 +2,6 @@ package documents
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -48,32 +47,19 @@ func writeComplianceCSV(e *core.RequestEvent, out *Compliance, lang string) erro
 	for _, d := range out.Suppliers {
 		duty[d.Supplier] = d
 	}
-	h := e.Response.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+map[string]string{"fr": "conformite", "en": "compliance"}[lang]+".csv\"")
-	h.Set("Cache-Control", "no-store")
-	e.Response.WriteHeader(http.StatusOK)
-	w, err := spreadsheet.NewWriter(e.Response)
+	w, err := spreadsheet.Attach(e.Response, map[string]string{"fr": "conformite", "en": "compliance"}[lang]+".csv")
 	if err != nil {
 		return nil // the client went away
 	}
 	_ = w.Write(words["supplier"], words["siret"], words["type"], words["status"], words["validUntil"], words["duty"], words["nextDue"])
 	for _, it := range out.Items {
 		d := duty[it.Supplier.ID]
-		if err := w.Write(it.Supplier.Name, it.Supplier.SIRET, it.Type.Name, words[it.Status], dayOnly(it.ValidUntil), words[d.Status], d.NextDue); err != nil {
+		if err := w.Write(it.Supplier.Name, it.Supplier.SIRET, it.Type.Name, words[it.Status], spreadsheet.Day(it.ValidUntil), words[d.Status], d.NextDue); err != nil {
 			return nil
 		}
 	}
 	_ = w.Flush()
 	return nil
-}
-
-// dayOnly is a stored date's day, "2026-12-04".
-func dayOnly(stored string) string {
-	if len(stored) >= 10 {
-		return stored[:10]
-	}
-	return stored
 }
 
 // csvLang is the export's language: asked (?lang=), else the caller's own.

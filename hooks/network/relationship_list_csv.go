@@ -1,7 +1,6 @@
 package network
 
 import (
-	"net/http"
 	"slices"
 
 	"github.com/pocketbase/dbx"
@@ -53,12 +52,7 @@ func writeListCSV(e *core.RequestEvent, side listSide, ids []string) error {
 			byID[r.ID] = r
 		}
 	}
-	h := e.Response.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+side.other+`s.csv"`)
-	h.Set("Cache-Control", "no-store")
-	e.Response.WriteHeader(http.StatusOK)
-	w, err := spreadsheet.NewWriter(e.Response)
+	w, err := spreadsheet.Attach(e.Response, side.other+"s.csv")
 	if err != nil {
 		return nil // the client went away
 	}
@@ -68,17 +62,10 @@ func writeListCSV(e *core.RequestEvent, side listSide, ids []string) error {
 		if !ok {
 			continue // gone since the list was read
 		}
-		if err := w.Write(r.Name, r.SIRET, r.PostalCode, r.City, day(r.Created), day(r.ClosedAt)); err != nil {
+		if err := w.Write(r.Name, r.SIRET, r.PostalCode, r.City, spreadsheet.Day(r.Created), spreadsheet.Day(r.ClosedAt)); err != nil {
 			return nil
 		}
 	}
 	_ = w.Flush()
 	return nil
-}
-
-func day(stored string) string {
-	if len(stored) >= 10 {
-		return stored[:10]
-	}
-	return stored
 }

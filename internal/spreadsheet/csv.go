@@ -6,6 +6,7 @@ package spreadsheet
 import (
 	"encoding/csv"
 	"io"
+	"net/http"
 	"strings"
 )
 
@@ -44,4 +45,24 @@ func Safe(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// Attach answers a request with a CSV attachment named file and returns
+// the writer of its rows.
+func Attach(w http.ResponseWriter, file string) (*Writer, error) {
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+file+`"`)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	return NewWriter(w)
+}
+
+// Day is a stored date's day ("2026-12-04 00:00:00.000Z" gives
+// "2026-12-04"), empty for none.
+func Day(stored string) string {
+	if len(stored) >= 10 {
+		return stored[:10]
+	}
+	return stored
 }
